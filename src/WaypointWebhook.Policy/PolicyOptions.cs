@@ -1,0 +1,34 @@
+namespace WaypointWebhook.Policy;
+
+public enum EnforcementMode
+{
+    /// <summary>Deny findings deny the request.</summary>
+    Deny,
+
+    /// <summary>Every deny finding is returned as a warning (rollout, audit).</summary>
+    Warn,
+}
+
+/// <summary>The settings the policy reads; validated at start-up by the host.</summary>
+public sealed record PolicyOptions
+{
+    public static readonly IReadOnlySet<string> DefaultWaypointControllers =
+        new HashSet<string>(StringComparer.Ordinal) { "istio.io/mesh-controller", "istio.io/agentgateway-waypoint-controller" };
+
+    public static readonly IReadOnlySet<string> DefaultWaypointClassNames =
+        new HashSet<string>(StringComparer.Ordinal) { "istio-waypoint", "istio-agentgateway-waypoint" };
+
+    public static readonly IReadOnlySet<string> DefaultExcludedNamespaces =
+        new HashSet<string>(StringComparer.Ordinal) { "kube-system", "kube-public", "kube-node-lease" };
+
+    public EnforcementMode Enforcement { get; init; } = EnforcementMode.Deny;
+
+    /// <summary>The verdict of W5 when the target Gateway does not exist (a Gateway without addresses always warns).</summary>
+    public Model.Verdict MissingWaypointVerdict { get; init; } = Model.Verdict.Warn;
+
+    public IReadOnlySet<string> WaypointControllers { get; init; } = DefaultWaypointControllers;
+
+    public IReadOnlySet<string> WaypointClassNames { get; init; } = DefaultWaypointClassNames;
+
+    public IReadOnlySet<string> ExcludedNamespaces { get; init; } = DefaultExcludedNamespaces;
+}

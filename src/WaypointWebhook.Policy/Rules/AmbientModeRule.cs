@@ -1,0 +1,26 @@
+using FluentValidation;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Policy.Rules;
+
+/// <summary>
+/// W11: a waypoint only affects traffic that ztunnel captures. A Namespace, Pod or pod template that
+/// names a waypoint outside ambient mode gets nothing from it, yet.
+/// </summary>
+public sealed class AmbientModeRule : AbstractValidator<EnrollmentCheck>
+{
+    public AmbientModeRule()
+    {
+        RuleFor(c => c.InAmbient)
+            .Equal(true)
+            .When(c => c.Enrollment.IsObjectLevel
+                       && c.Subject.Kind is SubjectKind.Namespace or SubjectKind.Pod or SubjectKind.PodTemplate
+                       && c.NamesWaypoint)
+            .Reports("W11", ReasonCodes.NotInAmbient, Verdict.Warn, WaypointLabels.UseWaypoint, c =>
+                c.Subject.Kind == SubjectKind.Namespace
+                    ? $"{c.Who}: {c.Reference} has no effect yet: the namespace is not in ambient mode. " +
+                      $"Fix: kubectl label namespace {c.ConsumerNamespace} {WaypointLabels.DataplaneMode}=ambient"
+                    : $"{c.Who}: {c.Reference} has no effect yet: neither it nor namespace {c.ConsumerNamespace} is in ambient mode. " +
+                      $"Fix: kubectl label namespace {c.ConsumerNamespace} {WaypointLabels.DataplaneMode}=ambient");
+    }
+}

@@ -1,0 +1,48 @@
+using FluentValidation;
+using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
+
+namespace WaypointWebhook.Policy.Rules;
+
+/// <summary>
+/// W8: the waypoint's attachment listener must admit the consumer namespace through its
+/// <c>allowedRoutes.namespaces</c>; the default <c>Same</c> refuses every other namespace.
+/// </summary>
+public sealed class AttachmentRule : AbstractValidator<EnrollmentCheck>
+{
+    public AttachmentRule()
+    {
+        RuleFor(c => c.Target)
+            .Must(t => t!.AttachmentAllowed)
+            .When(c => c.Target is { IsWaypoint: true })
+            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
+                $"{c.Who}: {c.Reference} refers to waypoint {c.Target}, whose {Why(c)}, so namespace {c.ConsumerNamespace} may not use it " +
+                $"and istiod would silently ignore the reference. Fix: on the Gateway's {ListenerName(c)}, set allowedRoutes.namespaces.from: " +
+                $"All, or from: Selector with a selector that matches {c.ConsumerNamespace} (e.g. matchLabels " +
+                $"{WaypointLabels.NamespaceName}: {c.ConsumerNamespace}).");
+    }
+
+    private static string Why(EnrollmentCheck c)
+    {
+        var listener = c.Target!.AttachmentListener;
+        if (listener is null)
+        {
+            return "Gateway has no attachment listener (HBONE on port 15008), which means from: Same";
+        }
+
+        return Attachment.FromOf(listener) switch
+        {
+            Attachment.FromSelector when listener.Namespaces!.Selector is null =>
+                $"{ListenerName(c)} has allowedRoutes from: Selector without a selector, which matches no namespace",
+            Attachment.FromSelector => $"{ListenerName(c)} admits only namespaces matching its allowedRoutes selector, and {c.ConsumerNamespace}'s labels do not",
+            var from when from == Attachment.FromSame && listener.Namespaces?.From is null =>
+                $"{ListenerName(c)} admits only its own namespace ({c.Target.Namespace}; allowedRoutes.namespaces.from defaults to Same)",
+            var from => $"{ListenerName(c)} admits only its own namespace ({c.Target.Namespace}; allowedRoutes.namespaces.from: {Text.Quote(from)})",
+        };
+    }
+
+    private static string ListenerName(EnrollmentCheck c) =>
+        c.Target!.AttachmentListener is { } l
+            ? $"listener \"{Text.Quote(l.Name)}\" ({Text.Quote(l.Protocol)}/{l.Port})"
+            : $"HBONE listener (port {ListenerProtocols.HbonePort})";
+}

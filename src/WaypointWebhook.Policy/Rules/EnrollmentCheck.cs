@@ -1,0 +1,121 @@
+using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
+using WaypointWebhook.Policy.Syntax;
+
+namespace WaypointWebhook.Policy.Rules;
+
+/// <summary>
+/// One enrollment with its reference resolved against the cluster view: everything the enrollment
+/// rules (W1..W11) read, computed once, so each rule is a predicate and a message.
+/// </summary>
+public sealed class EnrollmentCheck
+{
+    private EnrollmentCheck(EnrollingSubject subject, Enrollment enrollment, PolicyOptions options)
+    {
+        Subject = subject;
+        Enrollment = enrollment;
+        Options = options;
+        UseWaypoint = enrollment.Labels.Get(WaypointLabels.UseWaypoint);
+        UseWaypointNamespace = enrollment.Labels.Get(WaypointLabels.UseWaypointNamespace);
+        HasUseWaypointNamespace = enrollment.Labels.Has(WaypointLabels.UseWaypointNamespace);
+        ConsumerNamespace = subject.Kind == SubjectKind.Namespace ? subject.Object.Name : subject.Object.Namespace ?? string.Empty;
+    }
+
+    public EnrollingSubject Subject { get; }
+
+    public Enrollment Enrollment { get; }
+
+    public PolicyOptions Options { get; }
+
+    /// <summary>The <c>istio.io/use-waypoint</c> value, null when the label is absent.</summary>
+    public string? UseWaypoint { get; }
+
+    public string? UseWaypointNamespace { get; }
+
+    public bool HasUseWaypointNamespace { get; }
+
+    public bool IsOptOut => UseWaypoint == WaypointLabels.OptOut;
+
+    /// <summary>Whether the object names a waypoint of its own (not <c>none</c>), valid or not.</summary>
+    public bool NamesWaypoint => UseWaypoint is not null && !IsOptOut;
+
+    public bool IsNameValid => KubernetesNames.IsDns1123Subdomain(UseWaypoint, KubernetesNames.MaxLabelLength);
+
+    public bool IsNamespaceValid => KubernetesNames.IsDns1123Label(UseWaypointNamespace);
+
+    /// <summary>The namespace whose allowedRoutes admission is judged: the subject's own, or the Namespace itself.</summary>
+    public string ConsumerNamespace { get; }
+
+    /// <summary>Set when the reference is syntactically valid and was looked up.</summary>
+    public ResolvedWaypoint? Target { get; private set; }
+
+    /// <summary>Whether the object (or, for a Pod or pod template, its namespace) is in ambient mode (W11).</summary>
+    public bool InAmbient { get; private set; }
+
+    public string UseWaypointField => Enrollment.Labels.FieldFor(WaypointLabels.UseWaypoint);
+
+    public string UseWaypointNamespaceField => Enrollment.Labels.FieldFor(WaypointLabels.UseWaypointNamespace);
+
+    /// <summary>How messages quote the reference: <c>istio.io/use-waypoint=egress (istio.io/use-waypoint-namespace=infra)</c>.</summary>
+    public string Reference => HasUseWaypointNamespace
+        ? $"{WaypointLabels.UseWaypoint}={UseWaypoint} ({WaypointLabels.UseWaypointNamespace}={UseWaypointNamespace})"
+        : $"{WaypointLabels.UseWaypoint}={UseWaypoint}";
+
+    /// <summary>How messages name the object, with the ServiceEntry endpoint when it is one.</summary>
+    public string Who => Enrollment.IsObjectLevel ? Subject.Object.ToString() : $"{Subject.Object} {Enrollment.Labels.Field}";
+
+    public static EnrollmentCheck Create(
+        EnrollingSubject subject,
+        Enrollment enrollment,
+        PolicyOptions options,
+        IClusterView view,
+        WaypointClasses classes)
+    {
+        var check = new EnrollmentCheck(subject, enrollment, options);
+        var consumerLabels = check.ConsumerLabels(view);
+        check.InAmbient = IsAmbient(subject, enrollment, consumerLabels);
+
+        var referenceValid = check.NamesWaypoint && check.IsNameValid && (!check.HasUseWaypointNamespace || check.IsNamespaceValid);
+        if (referenceValid)
+        {
+            var gatewayNamespace = check.HasUseWaypointNamespace ? check.UseWaypointNamespace! : check.ConsumerNamespace;
+            check.Target = ResolvedWaypoint.Resolve(gatewayNamespace, check.UseWaypoint!, check.ConsumerNamespace, consumerLabels, view, classes);
+        }
+
+        return check;
+    }
+
+    /// <summary>
+    /// The consumer namespace's labels, always with <c>kubernetes.io/metadata.name</c> (the API server sets it
+    /// on every namespace). A Namespace under admission uses its own new labels.
+    /// </summary>
+    private IReadOnlyDictionary<string, string> ConsumerLabels(IClusterView view)
+    {
+        var labels = Subject.Kind == SubjectKind.Namespace
+            ? Enrollment.Labels.ToDictionary()
+            : view.GetNamespace(ConsumerNamespace)?.Labels;
+        if (labels is not null && labels.TryGetValue(WaypointLabels.NamespaceName, out var name) && name == ConsumerNamespace)
+        {
+            return labels;
+        }
+
+        var withName = labels is null ? new Dictionary<string, string>(1) : new Dictionary<string, string>(labels);
+        withName[WaypointLabels.NamespaceName] = ConsumerNamespace;
+        return withName;
+    }
+
+    /// <summary>
+    /// istiod's ambient enablement: a Pod labelled <c>istio.io/dataplane-mode=none</c> is out even in an
+    /// ambient namespace; one labelled <c>ambient</c> is in; otherwise the namespace's label decides.
+    /// </summary>
+    private static bool IsAmbient(EnrollingSubject subject, Enrollment enrollment, IReadOnlyDictionary<string, string> namespaceLabels)
+    {
+        var own = enrollment.Labels.Get(WaypointLabels.DataplaneMode);
+        if (subject.Kind == SubjectKind.Namespace || own == WaypointLabels.Ambient || own == WaypointLabels.OptOut)
+        {
+            return own == WaypointLabels.Ambient;
+        }
+
+        return namespaceLabels.GetValueOrDefault(WaypointLabels.DataplaneMode) == WaypointLabels.Ambient;
+    }
+}

@@ -1,0 +1,52 @@
+using FluentValidation;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Policy.Rules;
+
+/// <summary>What a rule attaches to its failure beyond FluentValidation's own fields.</summary>
+/// <param name="Rule">The spec's rule id.</param>
+/// <param name="Field">The field path (FluentValidation's PropertyName is static; ours depends on the object).</param>
+/// <param name="Scope">The part of the object that must change on UPDATE for a deny to stand.</param>
+public sealed record FindingTag(string Rule, string Field, string Scope);
+
+public static class FindingRuleExtensions
+{
+    /// <summary>
+    /// Declares a rule's outcome the way the policy reads it back: ErrorCode is the reason code,
+    /// Severity Error is deny and Warning is warn, the custom state carries rule id, field and scope.
+    /// </summary>
+    public static IRuleBuilderOptions<T, TProperty> Reports<T, TProperty>(
+        this IRuleBuilderOptions<T, TProperty> rule,
+        string ruleId,
+        string reason,
+        Func<T, Verdict> verdict,
+        Func<T, string> field,
+        Func<T, string> scope,
+        Func<T, string> message) =>
+        rule.WithErrorCode(reason)
+            .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
+            .WithState(x => new FindingTag(ruleId, field(x), scope(x)))
+            .WithMessage(message);
+
+    /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
+    public static IRuleBuilderOptions<EnrollmentCheck, TProperty> Reports<TProperty>(
+        this IRuleBuilderOptions<EnrollmentCheck, TProperty> rule,
+        string ruleId,
+        string reason,
+        Verdict verdict,
+        string labelKey,
+        Func<EnrollmentCheck, string> message) =>
+        rule.Reports(ruleId, reason, _ => verdict, c => c.Enrollment.Labels.FieldFor(labelKey), c => c.Enrollment.Labels.Field, message);
+
+    public static Finding ToFinding(this FluentValidation.Results.ValidationFailure failure)
+    {
+        var tag = (FindingTag)failure.CustomState;
+        return new Finding(
+            tag.Rule,
+            failure.ErrorCode,
+            failure.Severity == Severity.Error ? Verdict.Deny : Verdict.Warn,
+            tag.Field,
+            failure.ErrorMessage,
+            tag.Scope);
+    }
+}

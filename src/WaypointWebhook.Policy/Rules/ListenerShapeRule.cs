@@ -1,0 +1,37 @@
+using FluentValidation;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Policy.Rules;
+
+/// <summary>
+/// G3: Istio's own waypoint (controller <c>istio.io/mesh-controller</c>) serves exactly one listener,
+/// HBONE on 15008; istiod marks any other listener <c>Accepted=False</c>.
+/// </summary>
+public sealed class ListenerShapeRule : AbstractValidator<GatewayCheck>
+{
+    public ListenerShapeRule()
+    {
+        RuleFor(c => c.Gateway.Listeners)
+            .Must(listeners => listeners.Count == 1 && IsHbone(listeners[0]))
+            .When(c => c.Controller == WaypointControllers.Mesh)
+            .Reports(
+                "G3",
+                ReasonCodes.UnexpectedListener,
+                _ => Verdict.Warn,
+                _ => "spec.listeners",
+                _ => GatewayCheck.Scope,
+                c => $"{c.Object}: a waypoint of {WaypointControllers.Mesh} needs exactly one listener, HBONE on port 15008; " +
+                     $"{Describe(c.Gateway.Listeners)}. Fix: use one listener {{name: mesh, port: 15008, protocol: HBONE}}.");
+    }
+
+    private static bool IsHbone(ListenerInfo listener) =>
+        listener.Port == ListenerProtocols.HbonePort && listener.Protocol == ListenerProtocols.Hbone;
+
+    private static string Describe(IReadOnlyList<ListenerInfo> listeners)
+    {
+        var hbone = listeners.Count(IsHbone);
+        return hbone == 0
+            ? $"it has {listeners.Count} listener(s) and none is HBONE/15008"
+            : $"it has {listeners.Count - 1} other listener(s) beside it, which istiod marks Accepted=False";
+    }
+}

@@ -1,0 +1,41 @@
+using FluentValidation;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Policy.Rules;
+
+/// <summary>
+/// W5: the waypoint does not exist yet (GitOps may apply it later) or is not programmed yet. Both may
+/// still become right, so they warn; a missing Gateway denies only when configured to.
+/// </summary>
+public sealed class WaypointReadinessRule : AbstractValidator<EnrollmentCheck>
+{
+    public WaypointReadinessRule()
+    {
+        RuleFor(c => c.Target)
+            .Must(t => t!.Gateway is not null)
+            .When(c => c.Target is not null)
+            .Reports(
+                "W5",
+                ReasonCodes.WaypointIsNotReady,
+                c => c.Options.MissingWaypointVerdict,
+                c => c.UseWaypointField,
+                c => c.Enrollment.Labels.Field,
+                c => $"{c.Who}: {c.Reference} refers to waypoint Gateway {c.Target}, which does not exist; until it does, " +
+                     $"traffic bypasses any waypoint. Fix: create it (istioctl waypoint apply -n {c.Target!.Namespace} " +
+                     $"--name {c.Target.Name}) or correct the name.");
+
+        // A Gateway with no status at all comes from a manifest file (the API server always defaults one),
+        // so its readiness is unknown rather than false.
+        RuleFor(c => c.Target)
+            .Must(t => t!.Gateway!.HasAddresses != false)
+            .When(c => c.Target is { Gateway: not null, IsWaypoint: true })
+            .Reports(
+                "W5",
+                ReasonCodes.WaypointIsNotReady,
+                _ => Verdict.Warn,
+                c => c.UseWaypointField,
+                c => c.Enrollment.Labels.Field,
+                c => $"{c.Who}: waypoint {c.Target} has no status.addresses yet (not programmed); traffic bypasses it until " +
+                     $"it is. Check: kubectl get gateway -n {c.Target!.Namespace} {c.Target.Name}");
+    }
+}

@@ -1,0 +1,1 @@
+namespace WaypointWebhook; public static class P { public static int Main() => 0; }
