@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using WaypointWebhook.Cluster;
+using WaypointWebhook.Objects;
+using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Admission;
+
+/// <summary>
+/// The wire half of the webhook: AdmissionReview bytes in, an answer out. Knows JSON and the admission
+/// contract (spec section 7); every decision comes from <see cref="WaypointPolicy"/>.
+/// </summary>
+public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource views)
+{
+    private const string ApiVersion = "admission.k8s.io/v1";
+
+    /// <summary>The API server shows at most this much of one warning.</summary>
+    public const int MaxWarningLength = 256;
+
+    public AdmissionOutcome Handle(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint)
+    {
+        if (body.IsEmpty)
+        {
+            return new BadRequest(400, BadRequestCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)");
+        }
+
+        AdmissionReviewRequest? review;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            review = JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.AdmissionReviewRequest);
+        }
+        catch (JsonException objectError)
+        {
+            return FromHeaderOnly(body, objectError);
+        }
+
+        if (Envelope(review?.ApiVersion, review?.Kind, review?.Request) is { } bad)
+        {
+            return bad;
+        }
+
+        var request = review!.Request!;
+        if (ParseOperation(request.Operation) is not { } operation)
+        {
+            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT");
+        }
+
+        var kind = HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind);
+        if (kind is null || operation is Operation.Delete or Operation.Connect)
+        {
+            return Allow(request, endpoint);
+        }
+
+        if (request.Object is null)
+        {
+            return new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}");
+        }
+
+        if (views.Current is not { } view)
+        {
+            // Readiness keeps the API server away until the view is loaded; answer as failurePolicy would.
+            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe());
+        }
+
+        var subject = SubjectReader.Read(kind, request.Object, request.Namespace, request.Name);
+        return endpoint == AdmissionEndpoint.Validate
+            ? Validate(request, operation, kind, subject, view)
+            : Mutate(request, operation, subject, view);
+    }
+
+    private Answered Validate(AdmissionRequest request, Operation operation, HandledKind kind, Subject subject, IClusterView view)
+    {
+        var old = request.OldObject is null ? null : SubjectReader.Read(kind, request.OldObject, request.Namespace, request.Name);
+        var decision = policy.Review(operation, subject, old, view);
+        var response = new AdmissionResponse { Uid = request.Uid!, Allowed = decision.Allowed };
+        if (!decision.Allowed)
+        {
+            response.Status = new AdmissionStatus { Code = 403, Reason = "Forbidden", Message = DenyMessage(decision.Denials) };
+        }
+
+        if (decision.Warnings.Count > 0)
+        {
+            response.Warnings = decision.Warnings.Select(Warning).ToList();
+        }
+
+        return Answer(request, response, subject, decision.Denials, decision.Warnings, evaluated: true, patched: false);
+    }
+
+    private Answered Mutate(AdmissionRequest request, Operation operation, Subject subject, IClusterView view)
+    {
+        var response = new AdmissionResponse { Uid = request.Uid!, Allowed = true };
+        if (subject is GatewaySubject gateway && policy.DefaultTrafficType(operation, gateway, view) is { } trafficType)
+        {
+            response.Patch = JsonPatch.AddLabel(WaypointLabels.WaypointFor, trafficType, hasLabels: request.Object!.Metadata?.Labels is not null);
+            response.PatchType = JsonPatch.PatchType;
+        }
+
+        return Answer(request, response, subject, [], [], evaluated: true, patched: response.Patch is not null);
+    }
+
+    private static Answered Allow(AdmissionRequestHeader request, AdmissionEndpoint endpoint) =>
+        new(
+            new AdmissionReviewResponse { Response = new AdmissionResponse { Uid = request.Uid!, Allowed = true } },
+            request.Uid!,
+            request.Kind?.Kind ?? string.Empty,
+            request.Namespace,
+            request.Name,
+            request.Operation!,
+            request.DryRun == true,
+            [],
+            [],
+            Evaluated: false,
+            Patched: false);
+
+    private static Answered Answer(AdmissionRequest request, AdmissionResponse response, Subject subject, IReadOnlyList<Finding> denials, IReadOnlyList<Finding> warnings, bool evaluated, bool patched) =>
+        new(
+            new AdmissionReviewResponse { Response = response },
+            request.Uid!,
+            subject.Object.Kind,
+            subject.Object.Namespace,
+            subject.Object.Name,
+            request.Operation!,
+            request.DryRun == true,
+            denials,
+            warnings,
+            evaluated,
+            patched);
+
+    /// <summary>
+    /// The objects did not decode. If the envelope does, the review is valid but its object is not what its
+    /// kind promises: allowed for a kind we never read, a 400 naming the field for one we do.
+    /// </summary>
+    private static AdmissionOutcome FromHeaderOnly(ReadOnlySequence<byte> body, JsonException objectError)
+    {
+        AdmissionReviewHeader? header;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            header = JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.AdmissionReviewHeader);
+        }
+        catch (JsonException e)
+        {
+            return new BadRequest(400, BadRequestCause.MalformedJson, $"request body is not a valid AdmissionReview: {ManifestReader.Describe(e)}");
+        }
+
+        if (Envelope(header?.ApiVersion, header?.Kind, header?.Request) is { } bad)
+        {
+            return bad;
+        }
+
+        var request = header!.Request!;
+        if (ParseOperation(request.Operation) is null)
+        {
+            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT");
+        }
+
+        return HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind) is { } kind
+            ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {ManifestReader.Describe(objectError)}")
+            : Allow(request, AdmissionEndpoint.Validate);
+    }
+
+    private static BadRequest? Envelope(string? apiVersion, string? kind, AdmissionRequestHeader? request)
+    {
+        if (apiVersion != ApiVersion || kind != "AdmissionReview")
+        {
+            return new BadRequest(400, BadRequestCause.NotAdmissionReview, $"expected apiVersion {ApiVersion} and kind AdmissionReview, got \"{Clip(apiVersion)}\" and \"{Clip(kind)}\"");
+        }
+
+        if (request is null)
+        {
+            return new BadRequest(400, BadRequestCause.MissingRequest, "AdmissionReview has no request");
+        }
+
+        return string.IsNullOrEmpty(request.Uid)
+            ? new BadRequest(400, BadRequestCause.MissingUid, "AdmissionReview request has no uid")
+            : null;
+    }
+
+    private static Operation? ParseOperation(string? operation) => operation switch
+    {
+        "CREATE" => Operation.Create,
+        "UPDATE" => Operation.Update,
+        "DELETE" => Operation.Delete,
+        "CONNECT" => Operation.Connect,
+        _ => null,
+    };
+
+    /// <summary>One line with every deny finding and its reason code, as <c>kubectl</c> prints it.</summary>
+    public static string DenyMessage(IReadOnlyList<Finding> denials)
+    {
+        var message = new StringBuilder();
+        foreach (var finding in denials)
+        {
+            if (message.Length > 0)
+            {
+                message.Append(' ');
+            }
+
+            message.Append('[').Append(finding.Reason).Append("] ").Append(finding.Message);
+        }
+
+        return message.ToString();
+    }
+
+    /// <summary>A warning as the API server accepts it: one line of at most 256 characters.</summary>
+    public static string Warning(Finding finding)
+    {
+        var text = $"[{finding.Reason}] {finding.Message}";
+        return text.Length <= MaxWarningLength ? text : string.Concat(text.AsSpan(0, MaxWarningLength - 3), "...");
+    }
+
+    private static string Clip(string? value) => value is null ? string.Empty : value.Length > 64 ? value[..64] + "..." : value;
+}

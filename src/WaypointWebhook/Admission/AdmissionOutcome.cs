@@ -1,0 +1,47 @@
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Admission;
+
+public enum AdmissionEndpoint
+{
+    Validate,
+    Mutate,
+}
+
+/// <summary>Why a request is not a usable AdmissionReview; each maps to an HTTP status.</summary>
+public enum BadRequestCause
+{
+    MalformedJson,
+    NotAdmissionReview,
+    MissingRequest,
+    MissingUid,
+    InvalidOperation,
+    InvalidObject,
+    UnsupportedMediaType,
+    BodyTooLarge,
+    EmptyBody,
+    NotReady,
+}
+
+/// <summary>The outcome of one admission call: an answer for the API server, or a bad request.</summary>
+public abstract record AdmissionOutcome;
+
+/// <summary>A plain-text error; never a 500, since nothing a client sends is our failure.</summary>
+public sealed record BadRequest(int StatusCode, BadRequestCause Cause, string Message) : AdmissionOutcome;
+
+/// <summary>An AdmissionReview answer, with what logs and metrics need.</summary>
+public sealed record Answered(
+    AdmissionReviewResponse Review,
+    string Uid,
+    string Kind,
+    string? Namespace,
+    string? Name,
+    string Operation,
+    bool DryRun,
+    IReadOnlyList<Finding> Denials,
+    IReadOnlyList<Finding> Warnings,
+    bool Evaluated,
+    bool Patched) : AdmissionOutcome
+{
+    public string Verdict => Denials.Count > 0 ? "denied" : Warnings.Count > 0 ? "warned" : "allowed";
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json;
+using WaypointWebhook.Admission;
+using WaypointWebhook.Objects;
+using YamlDotNet.Core;
+
+namespace WaypointWebhook.Cluster;
+
+/// <summary>An object of a handled kind read from a manifest, with where it came from.</summary>
+public sealed record Manifest(HandledKind Kind, KubeObject Object, string Source);
+
+/// <summary>A manifest that cannot be read; the message names the file and document.</summary>
+public sealed class ManifestException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Reads manifests the way <c>kubectl apply -f</c> takes them: files or directories (recursively,
+/// <c>.yaml</c>, <c>.yml</c>, <c>.json</c>), multi-document YAML, several JSON values, <c>kind: List</c>;
+/// <c>-</c> is standard input. Objects of kinds the webhook does not handle are skipped.
+/// </summary>
+public static class ManifestReader
+{
+    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+
+    public static List<Manifest> Read(IEnumerable<string> paths, TextReader? stdin = null)
+    {
+        var manifests = new List<Manifest>();
+        foreach (var path in paths)
+        {
+            if (path == "-")
+            {
+                ReadText((stdin ?? Console.In).ReadToEnd(), "<stdin>", json: false, manifests);
+            }
+            else if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                             .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                             .Order(StringComparer.Ordinal))
+                {
+                    ReadFile(file, manifests);
+                }
+            }
+            else if (File.Exists(path))
+            {
+                ReadFile(path, manifests);
+            }
+            else
+            {
+                throw new ManifestException($"{path}: no such file or directory");
+            }
+        }
+
+        return manifests;
+    }
+
+    /// <summary>Reads manifests from text, for tests and callers that hold content rather than files.</summary>
+    public static List<Manifest> ReadText(string text, string source)
+    {
+        var manifests = new List<Manifest>();
+        ReadText(text, source, json: false, manifests);
+        return manifests;
+    }
+
+    private static void ReadFile(string file, List<Manifest> manifests)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException($"{file}: cannot read: {e.Message}", e);
+        }
+
+        ReadText(text, file, json: string.Equals(Path.GetExtension(file), ".json", StringComparison.OrdinalIgnoreCase), manifests);
+    }
+
+    private static void ReadText(string text, string source, bool json, List<Manifest> manifests)
+    {
+        var document = 0;
+        try
+        {
+            if (json)
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+                while (reader.Read())
+                {
+                    document++;
+                    Add(JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.KubeObject), $"{source}#{document}", manifests);
+                }
+            }
+            else
+            {
+                foreach (var bytes in YamlToJson.Documents(new StringReader(text)))
+                {
+                    document++;
+                    Add(JsonSerializer.Deserialize(bytes, WireJsonContext.Default.KubeObject), $"{source}#{document}", manifests);
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new ManifestException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new ManifestException($"{source}: document {Math.Max(document, 1)}: {Describe(e)}", e);
+        }
+    }
+
+    private static void Add(KubeObject? obj, string source, List<Manifest> manifests)
+    {
+        if (obj is null)
+        {
+            return;
+        }
+
+        if (obj.Items is not null && obj.Kind is not null && obj.Kind.EndsWith("List", StringComparison.Ordinal))
+        {
+            for (var i = 0; i < obj.Items.Count; i++)
+            {
+                Add(obj.Items[i], $"{source} items[{i}]", manifests);
+            }
+
+            return;
+        }
+
+        if (HandledKinds.FindByApiVersion(obj.ApiVersion, obj.Kind) is { } kind)
+        {
+            manifests.Add(new Manifest(kind, obj, source));
+        }
+    }
+
+    /// <summary>The reader's message without its type names: "$.spec.listeners[0].port: expected a number".</summary>
+    internal static string Describe(JsonException e) =>
+        e.Path?.TrimStart('$', '.') is { Length: > 0 } field && e.InnerException is null && !e.Message.Contains("invalid", StringComparison.Ordinal)
+            ? $"field {field} has the wrong type" + (e.LineNumber is { } line ? $" (line {line + 1})" : string.Empty)
+            : e.Message;
+}

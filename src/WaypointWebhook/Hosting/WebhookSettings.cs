@@ -1,0 +1,100 @@
+using FluentValidation;
+using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Syntax;
+
+namespace WaypointWebhook.Hosting;
+
+/// <summary>
+/// Settings beyond the command-line flags, from standard .NET configuration: <c>appsettings.json</c>,
+/// environment (<c>Webhook__EnforcementMode=Warn</c>) and <c>--Webhook:EnforcementMode=Warn</c>.
+/// Read as text and validated at start-up, so a bad value fails with a message naming the key.
+/// </summary>
+public sealed class WebhookSettings
+{
+    public const string Section = "Webhook";
+
+    public string EnforcementMode { get; set; } = "Deny";
+
+    public string MissingWaypointVerdict { get; set; } = "Warn";
+
+    public List<string> WaypointControllers { get; set; } = [.. PolicyOptions.DefaultWaypointControllers];
+
+    public List<string> WaypointClassNames { get; set; } = [.. PolicyOptions.DefaultWaypointClassNames];
+
+    public List<string> ExcludedNamespaces { get; set; } = [.. PolicyOptions.DefaultExcludedNamespaces];
+
+    /// <summary>The webhook's own namespace, always excluded (set from the downward API as POD_NAMESPACE).</summary>
+    public string? OwnNamespace { get; set; }
+
+    /// <summary><c>Text</c> for people, <c>Json</c> (Serilog compact JSON) for log pipelines.</summary>
+    public string LogFormat { get; set; } = "Text";
+
+    public string LogLevel { get; set; } = "Information";
+
+    /// <summary>An AdmissionReview carries the object and the old object; the API server caps each at 3 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
+
+    public static WebhookSettings Load(IConfiguration configuration)
+    {
+        var settings = new WebhookSettings();
+        var section = configuration.GetSection(Section);
+
+        // Lists are replaced, not merged index by index, when configuration names them.
+        if (section.GetSection(nameof(WaypointControllers)).Exists())
+        {
+            settings.WaypointControllers = [];
+        }
+
+        if (section.GetSection(nameof(WaypointClassNames)).Exists())
+        {
+            settings.WaypointClassNames = [];
+        }
+
+        if (section.GetSection(nameof(ExcludedNamespaces)).Exists())
+        {
+            settings.ExcludedNamespaces = [];
+        }
+
+        section.Bind(settings);
+        settings.OwnNamespace ??= Environment.GetEnvironmentVariable("POD_NAMESPACE");
+        var result = new WebhookSettingsValidator().Validate(settings);
+        if (!result.IsValid)
+        {
+            throw new SettingsException(string.Join(Environment.NewLine, result.Errors.Select(e => $"{Section}:{e.PropertyName}: {e.ErrorMessage}")));
+        }
+
+        return settings;
+    }
+
+    public PolicyOptions ToPolicyOptions() => new()
+    {
+        Enforcement = Enum.Parse<Policy.EnforcementMode>(EnforcementMode, ignoreCase: true),
+        MissingWaypointVerdict = Enum.Parse<Verdict>(MissingWaypointVerdict, ignoreCase: true),
+        WaypointControllers = WaypointControllers.ToHashSet(StringComparer.Ordinal),
+        WaypointClassNames = WaypointClassNames.ToHashSet(StringComparer.Ordinal),
+        ExcludedNamespaces = ExcludedNamespaces.Concat(OwnNamespace is { Length: > 0 } own ? [own] : []).ToHashSet(StringComparer.Ordinal),
+    };
+}
+
+public sealed class SettingsException(string message) : Exception(message);
+
+public sealed class WebhookSettingsValidator : AbstractValidator<WebhookSettings>
+{
+    public WebhookSettingsValidator()
+    {
+        RuleFor(s => s.EnforcementMode).Must(v => OneOf(v, "Deny", "Warn")).WithMessage(s => $"must be Deny or Warn, not \"{s.EnforcementMode}\"");
+        RuleFor(s => s.MissingWaypointVerdict).Must(v => OneOf(v, "Warn", "Deny")).WithMessage(s => $"must be Warn or Deny, not \"{s.MissingWaypointVerdict}\"");
+        RuleFor(s => s.LogFormat).Must(v => OneOf(v, "Text", "Json")).WithMessage(s => $"must be Text or Json, not \"{s.LogFormat}\"");
+        RuleFor(s => s.LogLevel).Must(v => Enum.TryParse<Serilog.Events.LogEventLevel>(v, ignoreCase: true, out _))
+            .WithMessage(s => $"must be Verbose, Debug, Information, Warning, Error or Fatal, not \"{s.LogLevel}\"");
+        RuleFor(s => s.WaypointControllers).NotEmpty().WithMessage("must name at least one waypoint controller");
+        RuleForEach(s => s.WaypointControllers).NotEmpty().WithMessage("must not be empty");
+        RuleForEach(s => s.WaypointClassNames).Must(n => KubernetesNames.IsDns1123Subdomain(n)).WithMessage((_, n) => $"\"{n}\" is not a valid GatewayClass name");
+        RuleForEach(s => s.ExcludedNamespaces).Must(KubernetesNames.IsDns1123Label).WithMessage((_, n) => $"\"{n}\" is not a valid namespace name");
+        RuleFor(s => s.MaxRequestBodyBytes).InclusiveBetween(64 * 1024, 64L * 1024 * 1024).WithMessage("must be between 65536 and 67108864 bytes");
+    }
+
+    private static bool OneOf(string? value, params string[] allowed) =>
+        allowed.Any(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Serialization;
+
+namespace WaypointWebhook.Objects;
+
+/// <summary>
+/// The lean shape of every object the rules read: one union of the few fields each kind needs. A Pod's
+/// containers, a Deployment's pod spec, managedFields and every other field are skipped by the reader,
+/// never materialized.
+/// </summary>
+public sealed class KubeObject
+{
+    public string? ApiVersion { get; set; }
+
+    public string? Kind { get; set; }
+
+    public ObjectMeta? Metadata { get; set; }
+
+    public ObjectSpec? Spec { get; set; }
+
+    public ObjectStatus? Status { get; set; }
+
+    /// <summary>The items of a <c>kind: List</c> (manifest files and list responses).</summary>
+    public List<KubeObject>? Items { get; set; }
+}
+
+public sealed class ObjectMeta
+{
+    public string? Name { get; set; }
+
+    public string? GenerateName { get; set; }
+
+    public string? Namespace { get; set; }
+
+    public Dictionary<string, string?>? Labels { get; set; }
+
+    /// <summary>
+    /// Only <c>ambient.istio.io/waypoint-inbound-binding</c> is kept: other annotations (a 3 KB
+    /// last-applied-configuration, say) are skipped without allocating.
+    /// </summary>
+    [JsonPropertyName("annotations")]
+    [JsonConverter(typeof(InboundBindingAnnotationConverter))]
+    public string? InboundBinding { get; set; }
+}
+
+/// <summary>The spec fields of every handled kind, by the name each kind gives them.</summary>
+public sealed class ObjectSpec
+{
+    /// <summary>Service: <c>ExternalName</c> is exempt.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Gateway.</summary>
+    public string? GatewayClassName { get; set; }
+
+    /// <summary>Gateway.</summary>
+    public List<Listener>? Listeners { get; set; }
+
+    /// <summary>GatewayClass.</summary>
+    public string? ControllerName { get; set; }
+
+    /// <summary>WorkloadEntry: merged under metadata.labels.</summary>
+    public Dictionary<string, string?>? Labels { get; set; }
+
+    /// <summary>ServiceEntry: each endpoint enrolls on its own.</summary>
+    public List<Endpoint>? Endpoints { get; set; }
+
+    /// <summary>Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job.</summary>
+    public PodTemplate? Template { get; set; }
+
+    /// <summary>CronJob: <c>spec.jobTemplate.spec.template</c>.</summary>
+    public JobTemplate? JobTemplate { get; set; }
+}
+
+public sealed class ObjectStatus
+{
+    /// <summary>Gateway: programmed once it has addresses.</summary>
+    public List<GatewayStatusAddress>? Addresses { get; set; }
+}
+
+public sealed class GatewayStatusAddress
+{
+    public string? Type { get; set; }
+
+    public string? Value { get; set; }
+}
+
+public sealed class Listener
+{
+    public string? Name { get; set; }
+
+    public int Port { get; set; }
+
+    public string? Protocol { get; set; }
+
+    public AllowedRoutes? AllowedRoutes { get; set; }
+}
+
+public sealed class AllowedRoutes
+{
+    public RouteNamespacesSpec? Namespaces { get; set; }
+}
+
+public sealed class RouteNamespacesSpec
+{
+    public string? From { get; set; }
+
+    public LabelSelectorSpec? Selector { get; set; }
+}
+
+public sealed class LabelSelectorSpec
+{
+    public Dictionary<string, string?>? MatchLabels { get; set; }
+
+    public List<LabelSelectorRequirementSpec>? MatchExpressions { get; set; }
+}
+
+public sealed class LabelSelectorRequirementSpec
+{
+    public string? Key { get; set; }
+
+    public string? Operator { get; set; }
+
+    public List<string?>? Values { get; set; }
+}
+
+public sealed class Endpoint
+{
+    public Dictionary<string, string?>? Labels { get; set; }
+}
+
+public sealed class PodTemplate
+{
+    public ObjectMeta? Metadata { get; set; }
+}
+
+public sealed class JobTemplate
+{
+    public ObjectSpec? Spec { get; set; }
+}

@@ -1,0 +1,130 @@
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Objects;
+
+/// <summary>Turns a decoded object into what the policy reads: a subject, or a cluster-view projection.</summary>
+public static class SubjectReader
+{
+    private const string MetadataLabels = "metadata.labels";
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
+    /// <summary>The subject for an object of a handled kind.</summary>
+    /// <param name="namespace">The namespace the object lives in (the request's, or the manifest default).</param>
+    public static Subject Read(HandledKind kind, KubeObject obj, string? @namespace, string? requestName = null)
+    {
+        var meta = obj.Metadata;
+        var name = NameOf(meta, requestName);
+        var ns = kind.IsNamespaced ? NonEmpty(meta?.Namespace) ?? @namespace ?? "default" : null;
+        var reference = new ObjectRef(kind.Kind, ns, name);
+        var labels = Labels(meta?.Labels);
+
+        return kind.Shape switch
+        {
+            KindShape.Namespace => Single(reference, SubjectKind.Namespace, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.NamespaceDefault),
+            KindShape.Service => new EnrollingSubject(
+                reference,
+                SubjectKind.Service,
+                [new Enrollment(new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Service)],
+                obj.Spec?.Type),
+            KindShape.Pod => Single(reference, SubjectKind.Pod, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Workload),
+            KindShape.WorkloadEntry => Single(
+                reference,
+                SubjectKind.WorkloadEntry,
+                new EnrollmentLabels(labels, MetadataLabels, Labels(obj.Spec?.Labels), "spec.labels"),
+                TrafficNeed.Workload),
+            KindShape.PodTemplate => Single(
+                reference,
+                SubjectKind.PodTemplate,
+                new EnrollmentLabels(Labels(obj.Spec?.Template?.Metadata?.Labels), "spec.template.metadata.labels"),
+                TrafficNeed.Workload),
+            KindShape.CronJobTemplate => Single(
+                reference,
+                SubjectKind.PodTemplate,
+                new EnrollmentLabels(Labels(obj.Spec?.JobTemplate?.Spec?.Template?.Metadata?.Labels), "spec.jobTemplate.spec.template.metadata.labels"),
+                TrafficNeed.Workload),
+            KindShape.ServiceEntry => ServiceEntry(reference, labels, obj.Spec?.Endpoints),
+            KindShape.Gateway => new GatewaySubject(ToGateway(obj, ns!)),
+            KindShape.GatewayClass => new GatewayClassSubject(ToGatewayClass(obj)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Shape, "unhandled kind shape"),
+        };
+    }
+
+    public static GatewayInfo ToGateway(KubeObject obj, string defaultNamespace)
+    {
+        var meta = obj.Metadata;
+        var listeners = obj.Spec?.Listeners;
+        var projected = new ListenerInfo[listeners?.Count ?? 0];
+        for (var i = 0; i < projected.Length; i++)
+        {
+            var l = listeners![i] ?? new Listener();
+            projected[i] = new ListenerInfo(
+                l.Name,
+                l.Port,
+                l.Protocol,
+                l.AllowedRoutes?.Namespaces is { } ns ? new RouteNamespaces(ns.From, Selector(ns.Selector)) : null);
+        }
+
+        return new GatewayInfo(
+            NonEmpty(meta?.Namespace) ?? defaultNamespace,
+            NameOf(meta, null),
+            obj.Spec?.GatewayClassName ?? string.Empty,
+            Labels(meta?.Labels),
+            meta?.InboundBinding,
+            projected,
+            obj.Status is null ? null : obj.Status.Addresses is { Count: > 0 });
+    }
+
+    public static GatewayClassInfo ToGatewayClass(KubeObject obj) =>
+        new(NameOf(obj.Metadata, null), obj.Spec?.ControllerName, Labels(obj.Metadata?.Labels), obj.Metadata?.InboundBinding);
+
+    public static NamespaceInfo ToNamespace(KubeObject obj) => new(NameOf(obj.Metadata, null), Labels(obj.Metadata?.Labels));
+
+    private static EnrollingSubject Single(ObjectRef reference, SubjectKind kind, EnrollmentLabels labels, TrafficNeed needs) =>
+        new(reference, kind, [new Enrollment(labels, needs)]);
+
+    private static EnrollingSubject ServiceEntry(ObjectRef reference, IReadOnlyDictionary<string, string> labels, List<Endpoint>? endpoints)
+    {
+        var enrollments = new List<Enrollment>(1 + (endpoints?.Count ?? 0))
+        {
+            new(new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Service),
+        };
+        for (var i = 0; i < (endpoints?.Count ?? 0); i++)
+        {
+            // An endpoint's labels are its own: the ServiceEntry's labels are not inherited.
+            enrollments.Add(new Enrollment(new EnrollmentLabels(Labels(endpoints![i]?.Labels), $"spec.endpoints[{i}].labels"), TrafficNeed.Workload, IsObjectLevel: false));
+        }
+
+        return new EnrollingSubject(reference, SubjectKind.ServiceEntry, enrollments);
+    }
+
+    private static LabelSelector? Selector(LabelSelectorSpec? spec) =>
+        spec is null
+            ? null
+            : new LabelSelector(
+                spec.MatchLabels,
+                spec.MatchExpressions?.Select(e => new LabelSelectorRequirement(e?.Key, e?.Operator, e?.Values)).ToList());
+
+    /// <summary>Labels as the rules read them; a JSON null value (never valid in Kubernetes) reads as empty.</summary>
+    private static IReadOnlyDictionary<string, string> Labels(Dictionary<string, string?>? labels)
+    {
+        if (labels is null || labels.Count == 0)
+        {
+            return NoLabels;
+        }
+
+        foreach (var value in labels.Values)
+        {
+            if (value is null)
+            {
+                return labels.ToDictionary(p => p.Key, p => p.Value ?? string.Empty);
+            }
+        }
+
+        return labels!;
+    }
+
+    private static string NameOf(ObjectMeta? meta, string? requestName) =>
+        NonEmpty(meta?.Name) ?? NonEmpty(requestName) ?? (NonEmpty(meta?.GenerateName) is { } prefix ? prefix + "*" : "<unnamed>");
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
