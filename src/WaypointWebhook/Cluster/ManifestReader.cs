@@ -132,9 +132,21 @@ public static class ManifestReader
         }
     }
 
-    /// <summary>The reader's message without its type names: "$.spec.listeners[0].port: expected a number".</summary>
-    internal static string Describe(JsonException e) =>
-        e.Path?.TrimStart('$', '.') is { Length: > 0 } field && e.InnerException is null && !e.Message.Contains("invalid", StringComparison.Ordinal)
-            ? $"field {field} has the wrong type" + (e.LineNumber is { } line ? $" (line {line + 1})" : string.Empty)
-            : e.Message;
+    /// <summary>
+    /// The reader's complaint without .NET type names: a syntax error with its position, or the field
+    /// whose value has the wrong type.
+    /// </summary>
+    internal static string Describe(JsonException e)
+    {
+        var line = e.LineNumber is { } l ? $" (line {l + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
+        if (e.InnerException?.GetType().Name == "JsonReaderException")
+        {
+            var reason = e.InnerException.Message;
+            var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return $"invalid JSON{line}: {(cut > 0 ? reason[..cut] : reason)}";
+        }
+
+        var field = e.Path?.TrimStart('$', '.');
+        return string.IsNullOrEmpty(field) ? $"expected a JSON object{line}" : $"field {field} has the wrong type{line}";
+    }
 }
