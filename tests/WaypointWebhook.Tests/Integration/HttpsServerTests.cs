@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using static WaypointWebhook.Tests.Reviews;
+
+namespace WaypointWebhook.Tests.Integration;
+
+/// <summary>AdmissionReviews over real HTTPS to the real server, including the bad-request matrix.</summary>
+public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<WebhookFixture>
+{
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private async Task<(HttpStatusCode Status, string Body)> Post(string path, HttpContent content, HttpClient? client = null)
+    {
+        using var response = await (client ?? server.Https).PostAsync(new Uri(server.Admission, path), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_answer_on_the_plain_port()
+    {
+        using var healthz = await server.Http.GetAsync(new Uri(server.Health, "/healthz"));
+        using var readyz = await server.Http.GetAsync(new Uri(server.Health, "/readyz"));
+
+        Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readyz.StatusCode);
+        Assert.Equal("ok\n", await readyz.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Admission_paths_are_not_served_on_the_health_port_and_health_not_on_the_admission_port()
+    {
+        using var validate = await server.Http.PostAsync(new Uri(server.Health, "/validate"), Json("{}"));
+        using var healthz = await server.Https.GetAsync(new Uri(server.Admission, "/healthz"));
+
+        Assert.Equal(HttpStatusCode.NotFound, validate.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, healthz.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sample_request_from_the_README_is_denied()
+    {
+        var body = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "pod-on-service-waypoint.json"));
+
+        var (status, text) = await Post("/validate", Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = JsonNode.Parse(text)!["response"]!;
+        Assert.Equal("0d7b0c2e-6d0a-4f7c-9a55-5c6a7e1f0001", (string?)response["uid"]);
+        Assert.False((bool)response["allowed"]!);
+        Assert.Equal(403, (int)response["status"]!["code"]!);
+        Assert.StartsWith("[UnsupportedTrafficType] Pod default/ratings:", (string?)response["status"]!["message"]);
+    }
+
+    [Fact]
+    public async Task Mutate_over_http2_returns_the_patch()
+    {
+        using var http2 = server.Certificates.Client(HttpVersion.Version20);
+        var body = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "gateway-without-traffic-type.json"));
+
+        using var response = await http2.PostAsync(new Uri(server.Admission, "/mutate"), Json(body));
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!;
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.True((bool)answer["allowed"]!);
+        Assert.Equal("""[{"op":"add","path":"/metadata/labels","value":{"istio.io/waypoint-for":"service"}}]""", Encoding.UTF8.GetString(Convert.FromBase64String((string)answer["patch"]!)));
+    }
+
+    [Fact]
+    public async Task Content_type_with_charset_is_accepted()
+    {
+        var content = new StringContent(PodReview("u", "default", "p").ToJsonString());
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+
+        var (status, _) = await Post("/validate", content);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/jsonx")]
+    [InlineData("application/yaml")]
+    public async Task Wrong_content_type_is_415(string contentType)
+    {
+        var content = new StringContent(PodReview("u", "default", "p").ToJsonString());
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+
+        var (status, text) = await Post("/validate", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.StartsWith("Content-Type must be application/json", text);
+    }
+
+    [Fact]
+    public async Task Body_over_the_limit_is_413_with_content_length_and_chunked()
+    {
+        var huge = new string(' ', 300 * 1024) + "{}";
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(huge)));
+        chunked.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Admission, "/validate")) { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+
+        var (status, text) = await Post("/validate", Json(huge));
+        using var chunkedResponse = await server.Https.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("request body exceeds the limit of 262144 bytes\n", text);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedResponse.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"apiVersion\":", "invalid JSON")]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"operation":"CREATE"}}""", "AdmissionReview request has no uid")]
+    [InlineData("""{"apiVersion":"v1","kind":"AdmissionReview","request":{"uid":"x"}}""", "expected apiVersion admission.k8s.io/v1 and kind AdmissionReview")]
+    public async Task Malformed_reviews_are_400_with_a_plain_message(string body, string message)
+    {
+        var (status, text) = await Post("/validate", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(message, text);
+    }
+
+    [Fact]
+    public async Task Get_on_validate_is_405()
+    {
+        using var response = await server.Https.GetAsync(new Uri(server.Admission, "/validate"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_requests_do_not_affect_concurrent_good_ones()
+    {
+        var good = PodReview("good", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString();
+        var tasks = Enumerable.Range(0, 60).Select(i => (i % 3) switch
+        {
+            0 => Post("/validate", Json(good)),
+            1 => Post("/validate", Json("{\"broken\"")),
+            _ => Post("/validate", Json(new string('[', 5000))),
+        }).ToArray();
+
+        var results = await Task.WhenAll(tasks);
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(i % 3 == 0 ? HttpStatusCode.OK : HttpStatusCode.BadRequest, results[i].Status);
+            if (i % 3 == 0)
+            {
+                Assert.Contains("\"allowed\":false", results[i].Body);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Plain_http_to_the_admission_port_does_not_reach_the_webhook()
+    {
+        using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        var error = await Record.ExceptionAsync(() => plain.PostAsync(new Uri($"http://127.0.0.1:{server.Port}/validate"), Json("{}")));
+
+        Assert.NotNull(error);
+    }
+}
