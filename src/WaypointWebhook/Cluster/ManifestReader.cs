@@ -105,7 +105,7 @@ public static class ManifestReader
         }
         catch (JsonException e)
         {
-            throw new ManifestException($"{source}: document {Math.Max(document, 1)}: {Describe(e)}", e);
+            throw new ManifestException($"{source}: document {Math.Max(document, 1)}: {Describe(e, withPosition: json)}", e);
         }
     }
 
@@ -134,11 +134,11 @@ public static class ManifestReader
 
     /// <summary>
     /// The reader's complaint without .NET type names: a syntax error with its position, or the field
-    /// whose value has the wrong type.
+    /// whose value has the wrong type. YAML goes through JSON, whose positions would mislead: omitted.
     /// </summary>
-    internal static string Describe(JsonException e)
+    internal static string Describe(JsonException e, bool withPosition = true)
     {
-        var line = e.LineNumber is { } l ? $" (line {l + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
+        var line = withPosition && e.LineNumber is { } l ? $" (line {l + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
         if (e.InnerException?.GetType().Name == "JsonReaderException")
         {
             var reason = e.InnerException.Message;
