@@ -7,7 +7,8 @@ namespace WaypointWebhook.Policy.Rules;
 /// <param name="Rule">The spec's rule id.</param>
 /// <param name="Field">The field path (FluentValidation's PropertyName is static; ours depends on the object).</param>
 /// <param name="Scope">The part of the object that must change on UPDATE for a deny to stand.</param>
-public sealed record FindingTag(string Rule, string Field, string Scope);
+/// <param name="Gateway">For W5: the Gateway that was not found, so the host can confirm the miss.</param>
+public sealed record FindingTag(string Rule, string Field, string Scope, string? Gateway = null);
 
 public static class FindingRuleExtensions
 {
@@ -22,10 +23,11 @@ public static class FindingRuleExtensions
         Func<T, Verdict> verdict,
         Func<T, string> field,
         Func<T, string> scope,
-        Func<T, string> message) =>
+        Func<T, string> message,
+        Func<T, string?>? gateway = null) =>
         rule.WithErrorCode(reason)
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId, field(x), scope(x)))
+            .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x)))
             .WithMessage(message);
 
     /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
@@ -47,6 +49,7 @@ public static class FindingRuleExtensions
             failure.Severity == Severity.Error ? Verdict.Deny : Verdict.Warn,
             tag.Field,
             failure.ErrorMessage,
-            tag.Scope);
+            tag.Scope,
+            tag.Gateway);
     }
 }

@@ -22,7 +22,8 @@ public sealed class WaypointReadinessRule : AbstractValidator<EnrollmentCheck>
                 c => c.Enrollment.Labels.Field,
                 c => $"{c.Who}: {c.Reference} refers to waypoint Gateway {c.Target}, which does not exist; until it does, " +
                      $"traffic bypasses any waypoint. Fix: create it (istioctl waypoint apply -n {c.Target!.Namespace} " +
-                     $"--name {c.Target.Name}) or correct the name.");
+                     $"--name {c.Target.Name}) or correct the name.",
+                c => c.Target!.ToString());
 
         // A Gateway with no status at all comes from a manifest file (the API server always defaults one),
         // so its readiness is unknown rather than false.

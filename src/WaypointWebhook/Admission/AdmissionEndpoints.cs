@@ -84,7 +84,7 @@ public static class AdmissionEndpoints
             {
                 try
                 {
-                    return handler.Handle(read.Buffer, endpoint);
+                    return await handler.HandleAsync(read.Buffer, endpoint, context.RequestAborted);
                 }
                 finally
                 {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
@@ -14,12 +15,55 @@ namespace WaypointWebhook.Admission;
 /// </summary>
 public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource views)
 {
+    /// <summary>The same policy with missing waypoints only warning: used when a miss cannot be confirmed.</summary>
+    private readonly WaypointPolicy unconfirmed = new(policy.Options with { MissingWaypointVerdict = Verdict.Warn });
+
     private const string ApiVersion = "admission.k8s.io/v1";
 
     /// <summary>The API server shows at most this much of one warning.</summary>
     public const int MaxWarningLength = 256;
 
-    public AdmissionOutcome Handle(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint)
+    /// <summary>
+    /// Answers one review from the cluster view alone, except when a Gateway missing from the view would
+    /// deny (missing-waypoint verdict Deny): the cache may lag the API server, so the miss is confirmed
+    /// with one bounded GET. Found: judged again with it. Not confirmed either way: the miss only warns.
+    /// </summary>
+    public async ValueTask<AdmissionOutcome> HandleAsync(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var outcome = Handle(body, endpoint);
+        if (outcome is not Answered { Denials.Count: > 0 } answered || views.Current is not IGatewayConfirmer confirmer)
+        {
+            return outcome;
+        }
+
+        var missing = answered.Denials.Where(d => d.Gateway is not null).Select(d => d.Gateway!).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return outcome;
+        }
+
+        var unconfirmedMiss = false;
+        var found = false;
+        foreach (var gateway in missing)
+        {
+            var slash = gateway.IndexOf('/');
+            switch (await confirmer.ConfirmGatewayAsync(gateway[..slash], gateway[(slash + 1)..], cancellationToken).ConfigureAwait(false))
+            {
+                case Confirmation.Found:
+                    found = true;
+                    break;
+                case Confirmation.Unknown:
+                    unconfirmedMiss = true;
+                    break;
+            }
+        }
+
+        return found || unconfirmedMiss ? Handle(body, endpoint, unconfirmedMiss ? unconfirmed : policy) : outcome;
+    }
+
+    public AdmissionOutcome Handle(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint) => Handle(body, endpoint, policy);
+
+    private AdmissionOutcome Handle(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint, WaypointPolicy policy)
     {
         if (body.IsEmpty)
         {
@@ -67,11 +111,11 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         var subject = SubjectReader.Read(kind, request.Object, request.Namespace, request.Name);
         return endpoint == AdmissionEndpoint.Validate
-            ? Validate(request, operation, kind, subject, view)
-            : Mutate(request, operation, subject, view);
+            ? Validate(policy, request, operation, kind, subject, view)
+            : Mutate(policy, request, operation, subject, view);
     }
 
-    private Answered Validate(AdmissionRequest request, Operation operation, HandledKind kind, Subject subject, IClusterView view)
+    private static Answered Validate(WaypointPolicy policy, AdmissionRequest request, Operation operation, HandledKind kind, Subject subject, IClusterView view)
     {
         var old = request.OldObject is null ? null : SubjectReader.Read(kind, request.OldObject, request.Namespace, request.Name);
         var decision = policy.Review(operation, subject, old, view);
@@ -89,7 +133,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         return Answer(request, response, subject, decision.Denials, decision.Warnings, evaluated: true, patched: false);
     }
 
-    private Answered Mutate(AdmissionRequest request, Operation operation, Subject subject, IClusterView view)
+    private static Answered Mutate(WaypointPolicy policy, AdmissionRequest request, Operation operation, Subject subject, IClusterView view)
     {
         var response = new AdmissionResponse { Uid = request.Uid!, Allowed = true };
         if (subject is GatewaySubject gateway && policy.DefaultTrafficType(operation, gateway, view) is { } trafficType)

@@ -106,4 +106,5 @@ public sealed class AdmissionStatus
 [JsonSerializable(typeof(AdmissionReviewHeader))]
 [JsonSerializable(typeof(AdmissionReviewResponse))]
 [JsonSerializable(typeof(KubeObject))]
+[JsonSerializable(typeof(Cluster.Live.KubeObjectList))]
 public sealed partial class WireJsonContext : JsonSerializerContext;

@@ -1,11 +1,15 @@
 using System.CommandLine;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Hosting;
 using WaypointWebhook.Policy;
 
 namespace WaypointWebhook.Cli;
 
-/// <summary><c>analyze -f PATH [-f PATH ...] [--cluster-state PATH] [-n NAMESPACE] [-o text|json]</c>.</summary>
+/// <summary>
+/// <c>analyze [-f PATH ...] [--cluster-state PATH ...] [--kubeconfig F] [-n NAMESPACE] [-o text|json]</c>: over
+/// files, or without <c>-f</c> over the live cluster (how a cluster that predates the webhook finds its broken references).
+/// </summary>
 public static class AnalyzeCommand
 {
     public const int NoDenials = 0;
@@ -16,9 +20,12 @@ public static class AnalyzeCommand
     {
         var files = new Option<string[]>("--filename", "-f")
         {
-            Description = "A manifest file or directory to analyze (YAML or JSON; - for standard input). Repeatable.",
-            Required = true,
+            Description = "A manifest file or directory to analyze (YAML or JSON; - for standard input). Repeatable. Without it, the live cluster is audited.",
             AllowMultipleArgumentsPerToken = false,
+        };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Kubeconfig of the cluster to audit when no -f is given (default: KUBECONFIG, ~/.kube/config, in-cluster).",
         };
         var clusterState = new Option<string[]>("--cluster-state")
         {
@@ -26,7 +33,7 @@ public static class AnalyzeCommand
         };
         var ns = new Option<string?>("--namespace", "-n")
         {
-            Description = "The namespace of objects that name none (default: default); when given, only objects in it are reported.",
+            Description = "Only objects in this namespace are reported; in files, objects that name no namespace are placed in it (default: default).",
         };
         var format = new Option<string>("--output", "-o")
         {
@@ -37,18 +44,29 @@ public static class AnalyzeCommand
 
         var command = new Command("analyze", "Evaluates the waypoint rules over manifest files, as the webhook would on CREATE.")
         {
-            files, clusterState, ns, format,
+            files, clusterState, kubeconfig, ns, format,
         };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 var settings = WebhookSettings.Load(configuration([.. parse.UnmatchedTokens]));
-                var subjects = ManifestReader.Read(parse.GetValue(files)!);
-                var cluster = ManifestReader.Read(parse.GetValue(clusterState) ?? []);
                 var only = parse.GetValue(ns);
                 var defaultNamespace = only ?? "default";
+                var cluster = ManifestReader.Read(parse.GetValue(clusterState) ?? []);
+                List<Manifest> subjects;
+                if (parse.GetValue(files) is { Length: > 0 } paths)
+                {
+                    subjects = ManifestReader.Read(paths);
+                }
+                else
+                {
+                    var live = await new ClusterLister(KubeClientFactory.Create(parse.GetValue(kubeconfig))).ListAsync(only, cancellationToken);
+                    subjects = live.Subjects;
+                    cluster.AddRange(live.Cluster);
+                }
+
                 var snapshot = ClusterSnapshot.From(cluster.Concat(subjects), defaultNamespace);
 
                 var findings = new Analyzer(new WaypointPolicy(settings.ToPolicyOptions())).Analyze(subjects, snapshot, defaultNamespace, only);
@@ -66,6 +84,11 @@ public static class AnalyzeCommand
             catch (Exception e) when (e is ManifestException or SettingsException)
             {
                 error.WriteLine($"error: {e.Message}");
+                return UsageOrInput;
+            }
+            catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or k8s.KubernetesException)
+            {
+                error.WriteLine($"error: cannot list the cluster: {e.Message}");
                 return UsageOrInput;
             }
         });

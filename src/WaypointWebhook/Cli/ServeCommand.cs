@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Hosting;
 
 namespace WaypointWebhook.Cli;
@@ -11,15 +12,18 @@ public static class ServeCommand
     {
         var clusterState = new Option<string[]>("--cluster-state")
         {
-            Description = "Manifests holding the cluster's Gateways, GatewayClasses and Namespaces. Repeatable.",
-            Required = true,
+            Description = "Manifests holding the cluster's Gateways, GatewayClasses and Namespaces (repeatable); without it, the live cluster is watched.",
+        };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Kubeconfig of the cluster to watch (default: KUBECONFIG, ~/.kube/config, then the in-cluster service account).",
         };
         var port = new Option<int>("--port") { Description = "HTTPS port of the admission endpoints.", DefaultValueFactory = _ => 8443 };
         var healthPort = new Option<int>("--health-port") { Description = "Plain HTTP port of /healthz and /readyz.", DefaultValueFactory = _ => 8080 };
         var certificate = new Option<string>("--tls-cert-file") { Description = "PEM serving certificate (with its chain).", Required = true };
         var key = new Option<string>("--tls-private-key-file") { Description = "PEM private key of the certificate.", Required = true };
 
-        var command = new Command("serve", "Runs the admission webhook.") { clusterState, port, healthPort, certificate, key };
+        var command = new Command("serve", "Runs the admission webhook.") { clusterState, kubeconfig, port, healthPort, certificate, key };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellation) =>
         {
@@ -44,10 +48,7 @@ public static class ServeCommand
             using var logger = Logging.Create(settings);
             try
             {
-                var paths = parse.GetValue(clusterState)!;
-                var snapshot = ClusterSnapshot.From(ManifestReader.Read(paths));
-                var views = new ManifestClusterViewSource(snapshot, paths);
-                logger.ForContext("SourceContext", "WaypointWebhook.Cluster").Information("Cluster view loaded from {Source}", views.Describe());
+                var views = ClusterViews(parse.GetValue(clusterState), parse.GetValue(kubeconfig), logger);
 
                 var app = WebhookServer.Build(
                     new ServeOptions(ports.Item1, ports.Item2, parse.GetValue(certificate)!, parse.GetValue(key)!),
@@ -65,5 +66,20 @@ public static class ServeCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Manifests when <c>--cluster-state</c> is given, else watch caches of the live cluster.</summary>
+    private static IClusterViewSource ClusterViews(string[]? paths, string? kubeconfig, Serilog.ILogger logger)
+    {
+        if (paths is { Length: > 0 })
+        {
+            var views = new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths);
+            logger.ForContext("SourceContext", "WaypointWebhook.Cluster").Information("Cluster view loaded from {Source}", views.Describe());
+            return views;
+        }
+
+        var client = KubeClientFactory.Create(kubeconfig);
+        logger.ForContext("SourceContext", "WaypointWebhook.Cluster").Information("Watching the cluster at {Server}", client is k8s.Kubernetes k ? k.BaseUri : null);
+        return new LiveClusterView(client, new CacheTiming(), new Serilog.Extensions.Logging.SerilogLoggerFactory(logger));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serilog;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Policy;
 
 namespace WaypointWebhook.Hosting;
@@ -31,6 +32,12 @@ public static class WebhookServer
         builder.Services.AddSingleton(new WaypointPolicy(settings.ToPolicyOptions()));
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddSingleton<AdmissionLog>();
+        if (views is LiveClusterView live)
+        {
+            builder.Services.AddSingleton(live);
+            builder.Services.AddHostedService<ClusterViewService>();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

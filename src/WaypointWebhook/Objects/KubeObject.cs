@@ -31,6 +31,9 @@ public sealed class ObjectMeta
 
     public string? Namespace { get; set; }
 
+    /// <summary>Read from watch events (bookmarks carry only this) to resume a watch where it stopped.</summary>
+    public string? ResourceVersion { get; set; }
+
     public Dictionary<string, string?>? Labels { get; set; }
 
     /// <summary>

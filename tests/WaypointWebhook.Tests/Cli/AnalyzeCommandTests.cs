@@ -210,7 +210,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("analyze")]
+    [InlineData("analyze", "-o")]
     [InlineData("analyze", "-f", "x", "-o", "yaml")]
     [InlineData("frobnicate")]
     public async Task Usage_errors_exit_2(params string[] args)

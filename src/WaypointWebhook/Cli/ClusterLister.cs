@@ -1,0 +1,113 @@
+using System.Text.Json;
+using k8s;
+using WaypointWebhook.Admission;
+using WaypointWebhook.Cluster;
+using WaypointWebhook.Cluster.Live;
+using WaypointWebhook.Objects;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Cli;
+
+/// <summary>
+/// Lists what <c>analyze</c> audits in a live cluster: every handled kind, paginated, with a label
+/// selector on the waypoint labels where the kind's own labels carry them (an OR is one list per key).
+/// </summary>
+public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
+{
+    /// <summary>Kinds whose own metadata.labels are the only enrollment: a selector per key finds them all.</summary>
+    private static readonly Dictionary<KindShape, string[]> Selectors = new()
+    {
+        [KindShape.Service] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint],
+        [KindShape.Pod] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace],
+    };
+
+    /// <summary>Every object to audit, as manifests, plus every Namespace, GatewayClass and Gateway for the cluster view.</summary>
+    public async Task<(List<Manifest> Subjects, List<Manifest> Cluster)> ListAsync(string? onlyNamespace, CancellationToken cancellationToken)
+    {
+        var subjects = new List<Manifest>();
+        var cluster = new List<Manifest>();
+        foreach (var kind in HandledKinds.All)
+        {
+            var clusterState = kind.Shape is KindShape.Namespace or KindShape.GatewayClass or KindShape.Gateway;
+
+            // Cluster state is listed whole (a namespace's waypoint may live elsewhere); subjects only where asked.
+            var scope = clusterState ? null : onlyNamespace;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var selector in Selectors.GetValueOrDefault(kind.Shape) ?? [null])
+            {
+                await foreach (var obj in ListAllAsync(kind, scope, selector, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!seen.Add($"{obj.Metadata?.Namespace}/{obj.Metadata?.Name}"))
+                    {
+                        continue;
+                    }
+
+                    var manifest = new Manifest(kind, obj, $"cluster {kind.Resource}");
+                    (clusterState ? cluster : subjects).Add(manifest);
+                    if (clusterState && kind.Shape != KindShape.Namespace)
+                    {
+                        subjects.Add(manifest); // Gateways and GatewayClasses are judged too (G1..G3)
+                    }
+                    else if (kind.Shape == KindShape.Namespace)
+                    {
+                        subjects.Add(manifest);
+                    }
+                }
+            }
+        }
+
+        // Reported by namespace, then in the order of the kinds table, then by name: stable across runs.
+        var order = HandledKinds.All.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
+        subjects = subjects
+            .OrderBy(m => m.Object.Metadata?.Namespace ?? string.Empty, StringComparer.Ordinal)
+            .ThenBy(m => order[m.Kind])
+            .ThenBy(m => m.Object.Metadata?.Name, StringComparer.Ordinal)
+            .ToList();
+        return (subjects, cluster);
+    }
+
+    private async IAsyncEnumerable<KubeObject> ListAllAsync(HandledKind kind, string? ns, string? labelSelector, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? continueToken = null;
+        do
+        {
+            var (items, next) = await PageAsync(kind, ns, labelSelector, continueToken, cancellationToken).ConfigureAwait(false);
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            continueToken = next is { Length: > 0 } ? next : null;
+        }
+        while (continueToken is not null);
+    }
+
+    private async Task<(IEnumerable<KubeObject> Items, string? Continue)> PageAsync(HandledKind kind, string? ns, string? selector, string? continueToken, CancellationToken ct)
+    {
+        if (kind.Group.Length > 0)
+        {
+            using var response = ns is null || !kind.IsNamespaced
+                ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<KubeObjectList>(
+                    kind.Group, kind.Version, kind.Resource, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false)
+                : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<KubeObjectList>(
+                    kind.Group, kind.Version, ns, kind.Resource, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false);
+            return (response.Body.Items ?? [], response.Body.Metadata?.Continue);
+        }
+
+        // The core group has no custom-objects path: its typed lists are read back into the lean shape.
+        object list = kind.Shape switch
+        {
+            KindShape.Namespace => await client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            KindShape.Pod when ns is null => await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            KindShape.Pod => await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            KindShape.Service when ns is null => await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            KindShape.Service => await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            KindShape.PodTemplate when ns is null => await client.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            KindShape.PodTemplate => await client.CoreV1.ListNamespacedReplicationControllerAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            _ => throw new InvalidOperationException($"no core list for {kind.Kind}"),
+        };
+
+        var lean = JsonSerializer.Deserialize(KubernetesJson.Serialize(list), WireJsonContext.Default.KubeObjectList)!;
+        return (lean.Items ?? [], lean.Metadata?.Continue);
+    }
+}

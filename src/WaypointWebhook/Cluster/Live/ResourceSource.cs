@@ -1,0 +1,27 @@
+using k8s;
+
+namespace WaypointWebhook.Cluster.Live;
+
+/// <summary>One page of a paginated list: lean items keyed by namespace/name.</summary>
+public sealed record ListPage<T>(IReadOnlyList<KeyValuePair<string, T>> Items, string? ResourceVersion, string? Continue);
+
+/// <summary>One watch event, projected. <see cref="Item"/> is null for deletions and bookmarks.</summary>
+public sealed record WatchChange<T>(WatchEventType Type, string Key, T? Item, string? ResourceVersion);
+
+/// <summary>
+/// How one resource is listed and watched. The cache knows the list+watch protocol; a source knows
+/// the API path and the projection to a lean item.
+/// </summary>
+public interface IResourceSource<T>
+{
+    /// <summary>The resource's name in logs and metrics: <c>namespaces</c>, <c>gateways</c>...</summary>
+    string Name { get; }
+
+    Task<ListPage<T>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Watches from <paramref name="resourceVersion"/> with bookmarks. ERROR events (a Status, e.g.
+    /// 410 Expired) reach <paramref name="onError"/> as <see cref="KubernetesException"/>.
+    /// </summary>
+    IAsyncEnumerable<WatchChange<T>> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken);
+}

@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using WaypointWebhook.Admission;
+using WaypointWebhook.Cluster.Live;
+using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Tests.Fakes;
+using static WaypointWebhook.Tests.Fakes.FakeObjects;
+
+namespace WaypointWebhook.Tests.Live;
+
+/// <summary>The watch-backed cluster view against a fake API server that speaks the real wire format.</summary>
+public sealed class LiveClusterViewTests : IAsyncLifetime
+{
+    private static readonly CacheTiming Fast = new() { PageSize = 50, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200), MinWatchSeconds = 60 };
+    private readonly CancellationTokenSource stop = new();
+    private FakeApiServer api = null!;
+    private LiveClusterView view = null!;
+    private Task running = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        api = await FakeApiServer.StartAsync();
+        api.Apply(GatewayClasses, GatewayClass("istio-waypoint", "istio.io/mesh-controller"));
+        api.Apply(Namespaces, Namespace("default", ("istio.io/dataplane-mode", "ambient")));
+        api.Apply(Gateways, Gateway("default", "waypoint"));
+        view = new LiveClusterView(api.Client(), Fast, NullLoggerFactory.Instance, TimeSpan.FromSeconds(2));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await running;
+        await api.DisposeAsync();
+    }
+
+    private async Task StartAndSync()
+    {
+        running = view.RunAsync(stop.Token);
+        await WaitFor(() => view.IsSynced, "initial sync");
+    }
+
+    private static async Task WaitFor(Func<bool> condition, string what, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    private int ListRequests(string resource) => api.Requests.Count(r => r.StartsWith($"GET /{resource}?", StringComparison.Ordinal) && !r.Contains("watch=true"));
+
+    private int WatchRequests(string resource) => api.Requests.Count(r => r.StartsWith($"GET /{resource}?", StringComparison.Ordinal) && r.Contains("watch=true"));
+
+    [Fact]
+    public async Task Not_ready_until_every_initial_list_synced()
+    {
+        api.ListDelay = TimeSpan.FromMilliseconds(400);
+        running = view.RunAsync(stop.Token);
+
+        Assert.Null(view.Current);
+        Assert.Contains("syncing", view.Describe());
+        await WaitFor(() => view.IsSynced, "sync");
+
+        Assert.Same(view, view.Current);
+        Assert.Equal("istio.io/mesh-controller", view.GetGatewayClass("istio-waypoint")!.ControllerName);
+        Assert.Equal("ambient", view.GetNamespace("default")!.Labels["istio.io/dataplane-mode"]);
+        Assert.True(view.GetGateway("default", "waypoint")!.HasAddresses);
+    }
+
+    [Fact]
+    public async Task Initial_list_is_paginated()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            api.Apply(Namespaces, Namespace($"ns-{i:D3}"));
+        }
+
+        await StartAndSync();
+
+        Assert.Equal(121, view.Namespaces.Items.Count);
+        Assert.Equal(3, ListRequests(Namespaces));
+        Assert.Contains(api.Requests, r => r.StartsWith("GET /api/v1/namespaces?", StringComparison.Ordinal) && r.Contains("continue="));
+    }
+
+    [Fact]
+    public async Task Added_modified_and_deleted_objects_reach_the_next_read()
+    {
+        await StartAndSync();
+
+        api.Apply(Gateways, Gateway("app", "w"));
+        await WaitFor(() => view.GetGateway("app", "w") is not null, "ADDED");
+        api.Apply(Gateways, Gateway("app", "w", waypointFor: "workload"));
+        await WaitFor(() => view.GetGateway("app", "w")?.WaypointFor == "workload", "MODIFIED");
+        api.Apply(Namespaces, Namespace("default", ("team", "a")));
+        await WaitFor(() => view.GetNamespace("default")!.Labels.ContainsKey("team"), "namespace MODIFIED");
+        api.Delete(Gateways, "app", "w");
+        await WaitFor(() => view.GetGateway("app", "w") is null, "DELETED");
+
+        Assert.Equal(1, ListRequests(Gateways));
+    }
+
+    [Fact]
+    public async Task Dropped_stream_rewatches_from_the_last_resource_version_without_missing_events()
+    {
+        await StartAndSync();
+        api.Apply(Gateways, Gateway("app", "before"));
+        await WaitFor(() => view.GetGateway("app", "before") is not null, "event before the drop");
+        var lastSeen = api.CurrentRevision;
+
+        api.DropWatches();
+        api.Apply(Gateways, Gateway("app", "during"));
+        await WaitFor(() => view.GetGateway("app", "during") is not null, "event while disconnected");
+
+        Assert.Equal(1, ListRequests(Gateways));
+        Assert.Contains(api.Requests, r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains("watch=true") && r.Contains($"resourceVersion={lastSeen}"));
+    }
+
+    [Fact]
+    public async Task Bookmark_moves_the_resume_point()
+    {
+        await StartAndSync();
+        api.Apply(Namespaces, Namespace("other"));
+        await WaitFor(() => view.GetNamespace("other") is not null, "namespace event");
+        var bookmark = api.CurrentRevision + 5;
+        for (var i = 0; i < 5; i++)
+        {
+            api.Apply(Namespaces, Namespace("other", ("n", i.ToString())), silently: true);
+        }
+
+        api.Bookmark(Gateways);
+        await Task.Delay(200);
+        api.DropWatches();
+        await WaitFor(() => WatchRequests(Gateways) >= 2, "re-watch");
+
+        Assert.Contains(api.Requests, r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains($"resourceVersion={bookmark}"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Gone_relists_and_swaps_a_consistent_state(bool asErrorEvent)
+    {
+        await StartAndSync();
+        api.GoneAsErrorEvent = asErrorEvent;
+
+        // While the watch is down, objects change and history is compacted past the last seen version.
+        api.DropWatches();
+        api.CompactedBelow = long.MaxValue;
+        api.Delete(Gateways, "default", "waypoint");
+        api.Apply(Gateways, Gateway("app", "new"));
+        await WaitFor(() => ListRequests(Gateways) >= 2, "relist");
+        api.CompactedBelow = 0;
+        await WaitFor(() => view.GetGateway("app", "new") is not null, "state after relist");
+
+        Assert.Null(view.GetGateway("default", "waypoint"));
+        Assert.True(view.Gateways.Lists >= 2);
+    }
+
+    [Fact]
+    public async Task Outage_keeps_the_last_state_and_recovers()
+    {
+        await StartAndSync();
+
+        api.Down = true;
+        api.DropWatches();
+        await Task.Delay(300);
+        Assert.Same(view, view.Current);
+        Assert.NotNull(view.GetGateway("default", "waypoint"));
+
+        api.Down = false;
+        api.Apply(Gateways, Gateway("app", "after-outage"));
+        await WaitFor(() => view.GetGateway("app", "after-outage") is not null, "recovery");
+    }
+
+    [Fact]
+    public async Task Admissions_make_no_API_request_and_survive_heavy_churn()
+    {
+        await StartAndSync();
+        var handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions()), view);
+        var body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Reviews.PodReview("u", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
+        var requestsBefore = api.Requests.Count;
+
+        var quiet = Enumerable.Range(0, 200).Select(_ => handler.HandleAsync(body, AdmissionEndpoint.Validate, CancellationToken.None).AsTask()).ToArray();
+        await Task.WhenAll(quiet);
+        Assert.Equal(requestsBefore, api.Requests.Count);
+
+        using var churnStop = new CancellationTokenSource();
+        var churn = Task.Run(() =>
+        {
+            var i = 0;
+            while (!churnStop.IsCancellationRequested)
+            {
+                api.Apply(Gateways, Gateway("default", "waypoint", waypointFor: i++ % 2 == 0 ? "service" : "all"));
+                api.Apply(Namespaces, Namespace($"churn-{i % 50}"));
+            }
+        });
+
+        var verdicts = new HashSet<string>();
+        for (var round = 0; round < 20; round++)
+        {
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => handler.HandleAsync(body, AdmissionEndpoint.Validate, CancellationToken.None).AsTask()));
+            foreach (var answered in outcomes.Cast<Answered>())
+            {
+                // Every answer is one of the two consistent states: denied for service-only, allowed for all.
+                verdicts.Add(answered.Denials.Count == 0 ? "allowed" : string.Join(',', answered.Denials.Select(d => d.Reason)));
+            }
+        }
+
+        await churnStop.CancelAsync();
+        await churn;
+        Assert.Subset(new HashSet<string> { "allowed", ReasonCodes.UnsupportedTrafficType }, verdicts);
+    }
+
+    [Fact]
+    public async Task Missing_waypoint_that_would_deny_is_confirmed_with_one_GET()
+    {
+        await StartAndSync();
+        var handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions { MissingWaypointVerdict = Verdict.Deny }), view);
+        AdmissionOutcome Review(string waypoint) => handler.HandleAsync(
+            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Reviews.Review("u", "", "v1", "Service", "default", "s", "CREATE",
+                new System.Text.Json.Nodes.JsonObject { ["metadata"] = Reviews.Metadata("default", "s", ("istio.io/use-waypoint", waypoint)) }).ToJsonString())),
+            AdmissionEndpoint.Validate,
+            CancellationToken.None).AsTask().Result;
+
+        // Created on the server but not (yet) seen by the watch: the GET finds it, the Service is allowed.
+        api.Apply(Gateways, Gateway("default", "fresh"), silently: true);
+        var fresh = Assert.IsType<Answered>(Review("fresh"));
+        Assert.True(fresh.Review.Response.Allowed);
+        Assert.Single(api.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/fresh", StringComparison.Ordinal));
+        Assert.NotNull(view.GetGateway("default", "fresh"));
+
+        // Absent on the server too: denied.
+        var absent = Assert.IsType<Answered>(Review("absent"));
+        Assert.Equal(["W5"], absent.Denials.Select(d => d.Rule));
+
+        // The API server cannot say: the miss only warns.
+        api.Down = true;
+        var unknown = Assert.IsType<Answered>(Review("absent"));
+        Assert.True(unknown.Review.Response.Allowed);
+        Assert.Equal(["W5"], unknown.Warnings.Select(d => d.Rule));
+    }
+}
