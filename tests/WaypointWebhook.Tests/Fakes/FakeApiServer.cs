@@ -92,8 +92,9 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public long Apply(string resource, JsonObject obj, bool silently = false) => Change(resource, obj, deleted: false, silently);
 
-    public long Delete(string resource, string? ns, string name) =>
-        Change(resource, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns } }, deleted: true, silently: false);
+    /// <param name="silently">Change the store without a watch event: only a fresh list can reveal it (missed history).</param>
+    public long Delete(string resource, string? ns, string name, bool silently = false) =>
+        Change(resource, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns } }, deleted: true, silently);
 
     /// <summary>Sends a BOOKMARK at the current revision on every open watch of <paramref name="resource"/>.</summary>
     public void Bookmark(string resource)
