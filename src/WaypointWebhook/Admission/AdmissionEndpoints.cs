@@ -12,10 +12,13 @@ namespace WaypointWebhook.Admission;
 /// </summary>
 public static class AdmissionEndpoints
 {
+    public const string ValidatePath = "/validate";
+    public const string MutatePath = "/mutate";
+
     public static void MapAdmission(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/validate", context => Serve(context, AdmissionEndpoint.Validate));
-        routes.MapPost("/mutate", context => Serve(context, AdmissionEndpoint.Mutate));
+        routes.MapPost(ValidatePath, context => Serve(context, AdmissionEndpoint.Validate));
+        routes.MapPost(MutatePath, context => Serve(context, AdmissionEndpoint.Mutate));
     }
 
     private static async Task Serve(HttpContext context, AdmissionEndpoint endpoint)

@@ -9,11 +9,19 @@ namespace WaypointWebhook.Hosting;
 /// </summary>
 public static class HealthEndpoints
 {
+    public const string LivenessPath = "/healthz";
+    public const string ReadinessPath = "/readyz";
+
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", () => Results.Text("ok\n"));
-        routes.MapGet("/readyz", (IClusterViewSource views, ServingCertificate certificate) =>
+        routes.MapGet(LivenessPath, () => Results.Text("ok\n"));
+        routes.MapGet(ReadinessPath, (IClusterViewSource views, ServingCertificate certificate, GracefulShutdown shutdown) =>
         {
+            if (shutdown.Draining)
+            {
+                return Results.Text("not ready: shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             if (views.Current is null)
             {
                 return Results.Text($"not ready: cluster view not loaded ({views.Describe()})\n", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -32,6 +32,11 @@ public static class WebhookServer
         builder.Services.AddSingleton(new WaypointPolicy(settings.ToPolicyOptions()));
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddSingleton<AdmissionLog>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<CertificateReloader>();
+        builder.Services.AddSingleton<GracefulShutdown>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownDelaySeconds + 20));
         if (views is LiveClusterView live)
         {
             builder.Services.AddSingleton(live);

@@ -35,6 +35,12 @@ public sealed class WebhookSettings
     /// <summary>An AdmissionReview carries the object and the old object; the API server caps each at 3 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>On SIGTERM: keep serving (and report not ready) this long before draining.</summary>
+    public double ShutdownDelaySeconds { get; set; } = 5;
+
+    /// <summary>How often the certificate files are checked for a rotation.</summary>
+    public double CertificateReloadSeconds { get; set; } = 10;
+
     public static WebhookSettings Load(IConfiguration configuration)
     {
         var settings = new WebhookSettings();
@@ -92,6 +98,8 @@ public sealed class WebhookSettingsValidator : AbstractValidator<WebhookSettings
         RuleForEach(s => s.WaypointControllers).NotEmpty().WithMessage("must not be empty");
         RuleForEach(s => s.WaypointClassNames).Must(n => KubernetesNames.IsDns1123Subdomain(n)).WithMessage((_, n) => $"\"{n}\" is not a valid GatewayClass name");
         RuleForEach(s => s.ExcludedNamespaces).Must(KubernetesNames.IsDns1123Label).WithMessage((_, n) => $"\"{n}\" is not a valid namespace name");
+        RuleFor(s => s.ShutdownDelaySeconds).InclusiveBetween(0, 120).WithMessage("must be between 0 and 120 seconds");
+        RuleFor(s => s.CertificateReloadSeconds).InclusiveBetween(0.05, 3600).WithMessage("must be between 0.05 and 3600 seconds");
         RuleFor(s => s.MaxRequestBodyBytes).InclusiveBetween(64 * 1024, 64L * 1024 * 1024).WithMessage("must be between 65536 and 67108864 bytes");
     }
 

@@ -30,7 +30,7 @@ public sealed class WebhookFixture : IAsyncLifetime
     {
         var paths = new[] { Reviews.ExampleCluster };
         var views = new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths);
-        var settings = WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:MaxRequestBodyBytes"] = "262144" }).Build());
+        var settings = WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:MaxRequestBodyBytes"] = "262144", ["Webhook:ShutdownDelaySeconds"] = "0" }).Build());
         var logger = new LoggerConfiguration().MinimumLevel.Warning().CreateLogger();
         App = WebhookServer.Build(
             new ServeOptions(Port, HealthPort, Certificates.CertificateFile, Certificates.KeyFile, IPAddress.Loopback),

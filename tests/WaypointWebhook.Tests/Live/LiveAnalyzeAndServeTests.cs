@@ -113,7 +113,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
         var healthPort = WebhookFixture.FreePort();
         await using var app = WebhookServer.Build(
             new ServeOptions(WebhookFixture.FreePort(), healthPort, certificates.CertificateFile, certificates.KeyFile, IPAddress.Loopback),
-            WebhookSettings.Load(new ConfigurationBuilder().Build()),
+            WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:ShutdownDelaySeconds"] = "0" }).Build()),
             view,
             new ConfigurationBuilder().Build(),
             new LoggerConfiguration().CreateLogger());

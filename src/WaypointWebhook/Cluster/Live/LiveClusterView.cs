@@ -27,6 +27,14 @@ public interface IGatewayConfirmer
 /// </summary>
 public sealed class LiveClusterView : IClusterView, IClusterViewSource, IGatewayConfirmer
 {
+    /// <summary>What the webhook reads from the API server, by (API group, resource): the RBAC in deploy/ grants exactly this.</summary>
+    public static readonly IReadOnlyList<(string Group, string Resource)> WatchedResources =
+    [
+        (string.Empty, "namespaces"),
+        (HandledKinds.GatewayApi, "gatewayclasses"),
+        (HandledKinds.GatewayApi, "gateways"),
+    ];
+
     private readonly IKubernetes client;
     private readonly TimeSpan confirmTimeout;
 

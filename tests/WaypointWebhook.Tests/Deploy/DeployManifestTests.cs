@@ -1,0 +1,223 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using WaypointWebhook.Admission;
+using WaypointWebhook.Cluster.Live;
+using WaypointWebhook.Hosting;
+using WaypointWebhook.Objects;
+
+namespace WaypointWebhook.Tests.Deploy;
+
+/// <summary>
+/// Invariants of every rendered overlay, checked against the code's own source of truth: the handled
+/// kinds, the endpoint paths, the resources the cluster view reads.
+/// </summary>
+public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixture<RenderedManifests>
+{
+    public static TheoryData<string> Overlays => new() { "base", "cert-manager", "plain" };
+
+    private static IEnumerable<JsonObject> Webhooks(JsonObject configuration) => configuration["webhooks"]!.AsArray().Select(w => w!.AsObject());
+
+    private static IEnumerable<JsonObject> Rules(JsonObject webhook) => webhook["rules"]!.AsArray().Select(r => r!.AsObject());
+
+    private static string[] Strings(JsonNode? node) => node!.AsArray().Select(n => (string)n!).ToArray();
+
+    private static JsonObject Container(List<JsonObject> objects) =>
+        RenderedManifests.Single(objects, "Deployment", "waypoint-webhook")["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject();
+
+    private static int ArgPort(JsonObject container, string flag) =>
+        int.Parse(Strings(container["args"]).Single(a => a.StartsWith(flag + "=", StringComparison.Ordinal))[(flag.Length + 1)..]);
+
+    private static int ContainerPort(JsonObject container, string name) =>
+        (int)container["ports"]!.AsArray().Single(p => (string?)p!["name"] == name)!["containerPort"]!;
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Validating_rules_cover_exactly_the_handled_kinds_for_create_and_update(string overlay)
+    {
+        var configuration = RenderedManifests.Single(rendered.Overlays[overlay], "ValidatingWebhookConfiguration");
+        var ruled = new HashSet<(string, string)>();
+        foreach (var rule in Webhooks(configuration).SelectMany(Rules))
+        {
+            Assert.Equal(["CREATE", "UPDATE"], Strings(rule["operations"]).Order());
+            foreach (var group in Strings(rule["apiGroups"]))
+            {
+                foreach (var resource in Strings(rule["resources"]))
+                {
+                    ruled.Add((group, resource));
+                }
+            }
+        }
+
+        Assert.Equal(HandledKinds.All.Select(k => (k.Group, k.Resource)).ToHashSet(), ruled);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Every_webhook_is_side_effect_free_v1_short_fail_open_and_skips_system_namespaces(string overlay)
+    {
+        var service = RenderedManifests.Single(rendered.Overlays[overlay], "Service", "waypoint-webhook");
+        var servicePort = (int)service["spec"]!["ports"]!.AsArray().Single(p => (string?)p!["name"] == "https-webhook")!["port"]!;
+        foreach (var (kind, path) in new[] { ("ValidatingWebhookConfiguration", AdmissionEndpoints.ValidatePath), ("MutatingWebhookConfiguration", AdmissionEndpoints.MutatePath) })
+        {
+            foreach (var webhook in Webhooks(RenderedManifests.Single(rendered.Overlays[overlay], kind)))
+            {
+                Assert.Equal("None", (string?)webhook["sideEffects"]);
+                Assert.Equal(["v1"], Strings(webhook["admissionReviewVersions"]));
+                Assert.InRange((int)webhook["timeoutSeconds"]!, 1, 10);
+                Assert.Equal("Ignore", (string?)webhook["failurePolicy"]);
+                var excluded = webhook["namespaceSelector"]!["matchExpressions"]!.AsArray().Single(e => (string?)e!["key"] == "kubernetes.io/metadata.name")!;
+                Assert.Equal("NotIn", (string?)excluded["operator"]);
+                Assert.Equal(["kube-node-lease", "kube-public", "kube-system", "waypoint-system"], Strings(excluded["values"]).Order());
+                var target = webhook["clientConfig"]!["service"]!;
+                Assert.Equal((string?)service["metadata"]!["name"], (string?)target["name"]);
+                Assert.Equal((string?)service["metadata"]!["namespace"], (string?)target["namespace"]);
+                Assert.Equal(servicePort, (int)target["port"]!);
+                Assert.Equal(path, (string?)target["path"]);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Label_kinds_use_object_selectors_and_templates_use_match_conditions(string overlay)
+    {
+        var webhooks = Webhooks(RenderedManifests.Single(rendered.Overlays[overlay], "ValidatingWebhookConfiguration")).ToList();
+        var selected = webhooks.Where(w => w["objectSelector"] is not null).Select(w => (string)w["objectSelector"]!["matchExpressions"]![0]!["key"]!).ToHashSet();
+        Assert.Equal(["istio.io/ingress-use-waypoint", "istio.io/use-waypoint", "istio.io/use-waypoint-namespace"], selected.Order());
+
+        var conditions = string.Join('\n', webhooks.SelectMany(w => w["matchConditions"]?.AsArray() ?? []).Select(c => (string)c!["expression"]!));
+        Assert.Contains("object.spec.template.metadata.labels", conditions);
+        Assert.Contains("object.spec.jobTemplate.spec.template.metadata.labels", conditions);
+        Assert.Contains("object.spec.endpoints", conditions);
+        Assert.Contains("object.spec.labels", conditions);
+        Assert.Contains("istio.io/waypoint-for", conditions);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Mutating_webhook_handles_waypoint_gateways_only(string overlay)
+    {
+        var webhook = Assert.Single(Webhooks(RenderedManifests.Single(rendered.Overlays[overlay], "MutatingWebhookConfiguration")));
+
+        var rule = Assert.Single(Rules(webhook));
+        Assert.Equal(["gateway.networking.k8s.io"], Strings(rule["apiGroups"]));
+        Assert.Equal(["gateways"], Strings(rule["resources"]));
+        Assert.Equal("Never", (string?)webhook["reinvocationPolicy"]);
+        Assert.Contains("istio-waypoint", (string?)webhook["matchConditions"]![0]!["expression"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Rbac_grants_only_read_on_what_the_cluster_view_watches(string overlay)
+    {
+        var role = RenderedManifests.Single(rendered.Overlays[overlay], "ClusterRole", "waypoint-webhook");
+        var granted = new HashSet<(string, string)>();
+        foreach (var rule in role["rules"]!.AsArray())
+        {
+            Assert.Equal(["get", "list", "watch"], Strings(rule!["verbs"]).Order());
+            foreach (var group in Strings(rule["apiGroups"]))
+            {
+                foreach (var resource in Strings(rule["resources"]))
+                {
+                    granted.Add((group, resource));
+                }
+            }
+        }
+
+        Assert.Equal(LiveClusterView.WatchedResources.ToHashSet(), granted);
+        Assert.DoesNotContain(rendered.Overlays[overlay], o => (string?)o["kind"] is "Role" or "RoleBinding");
+        var binding = RenderedManifests.Single(rendered.Overlays[overlay], "ClusterRoleBinding", "waypoint-webhook");
+        var deployment = RenderedManifests.Single(rendered.Overlays[overlay], "Deployment", "waypoint-webhook");
+        Assert.Equal((string?)deployment["spec"]!["template"]!["spec"]!["serviceAccountName"], (string?)binding["subjects"]![0]!["name"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Service_ports_container_ports_args_and_probes_agree(string overlay)
+    {
+        var objects = rendered.Overlays[overlay];
+        var container = Container(objects);
+        var service = RenderedManifests.Single(objects, "Service", "waypoint-webhook");
+        var deployment = RenderedManifests.Single(objects, "Deployment", "waypoint-webhook");
+
+        var webhookPort = ContainerPort(container, "webhook");
+        var healthPort = ContainerPort(container, "health");
+        Assert.Equal(webhookPort, ArgPort(container, "--port"));
+        Assert.Equal(healthPort, ArgPort(container, "--health-port"));
+        Assert.Equal("webhook", (string?)service["spec"]!["ports"]!.AsArray().Single(p => (string?)p!["name"] == "https-webhook")!["targetPort"]);
+        Assert.Equal(
+            deployment["spec"]!["selector"]!["matchLabels"]!.ToJsonString(),
+            service["spec"]!["selector"]!.ToJsonString());
+
+        Assert.Equal(HealthEndpoints.ReadinessPath, (string?)container["readinessProbe"]!["httpGet"]!["path"]);
+        Assert.Equal(HealthEndpoints.LivenessPath, (string?)container["livenessProbe"]!["httpGet"]!["path"]);
+        Assert.Equal("health", (string?)container["readinessProbe"]!["httpGet"]!["port"]);
+        Assert.Equal("health", (string?)container["livenessProbe"]!["httpGet"]!["port"]);
+
+        var certs = container["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == "certs")!;
+        var mountPath = (string)certs["mountPath"]!;
+        Assert.Contains($"--tls-cert-file={mountPath}/tls.crt", Strings(container["args"]));
+        Assert.Contains($"--tls-private-key-file={mountPath}/tls.key", Strings(container["args"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Pod_is_hardened_and_highly_available(string overlay)
+    {
+        var objects = rendered.Overlays[overlay];
+        var deployment = RenderedManifests.Single(objects, "Deployment", "waypoint-webhook");
+        var pod = deployment["spec"]!["template"]!["spec"]!;
+        var container = Container(objects);
+        var security = container["securityContext"]!;
+
+        Assert.Equal(2, (int)deployment["spec"]!["replicas"]!);
+        Assert.Equal("system-cluster-critical", (string?)pod["priorityClassName"]);
+        Assert.NotEmpty(pod["topologySpreadConstraints"]!.AsArray());
+        Assert.True((bool)pod["securityContext"]!["runAsNonRoot"]!);
+        Assert.Equal("RuntimeDefault", (string?)pod["securityContext"]!["seccompProfile"]!["type"]);
+        Assert.True((bool)security["runAsNonRoot"]!);
+        Assert.True((bool)security["readOnlyRootFilesystem"]!);
+        Assert.False((bool)security["allowPrivilegeEscalation"]!);
+        Assert.Equal(["ALL"], Strings(security["capabilities"]!["drop"]));
+        Assert.Equal("RuntimeDefault", (string?)security["seccompProfile"]!["type"]);
+        Assert.NotNull(container["resources"]!["requests"]!["cpu"]);
+        Assert.NotNull(container["resources"]!["limits"]!["memory"]);
+        Assert.Contains(container["volumeMounts"]!.AsArray(), m => (string?)m!["mountPath"] == "/tmp");
+
+        var budget = RenderedManifests.Single(objects, "PodDisruptionBudget", "waypoint-webhook");
+        Assert.Equal(1, (int)budget["spec"]!["minAvailable"]!);
+        Assert.Equal(deployment["spec"]!["selector"]!["matchLabels"]!.ToJsonString(), budget["spec"]!["selector"]!["matchLabels"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Cert_manager_issues_the_mounted_secret_for_the_service_and_injects_its_ca()
+    {
+        var objects = rendered.Overlays["cert-manager"];
+        var certificate = RenderedManifests.Single(objects, "Certificate", "waypoint-webhook-serving");
+        var secretName = (string?)Container(objects).Parent!.Parent!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "certs")!["secret"]!["secretName"];
+
+        Assert.Equal(secretName, (string?)certificate["spec"]!["secretName"]);
+        Assert.Contains("waypoint-webhook.waypoint-system.svc", Strings(certificate["spec"]!["dnsNames"]));
+        foreach (var kind in new[] { "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" })
+        {
+            Assert.Equal("waypoint-system/waypoint-webhook-serving", (string?)RenderedManifests.Single(objects, kind)["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]);
+        }
+    }
+
+    [Fact]
+    public void Plain_overlay_ships_the_secret_and_the_ca_bundle_of_the_certs_script()
+    {
+        var objects = rendered.Overlays["plain"];
+        var secret = RenderedManifests.Single(objects, "Secret", "waypoint-webhook-tls");
+        var bundle = Convert.ToBase64String(Encoding.ASCII.GetBytes(rendered.CaCertificate));
+
+        Assert.Equal("kubernetes.io/tls", (string?)secret["type"]);
+        Assert.Contains("BEGIN CERTIFICATE", Encoding.ASCII.GetString(Convert.FromBase64String((string)secret["data"]!["tls.crt"]!)));
+        Assert.DoesNotContain(objects, o => (string?)o["metadata"]!["name"] == "waypoint-webhook-ca-bundle");
+        foreach (var kind in new[] { "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" })
+        {
+            // kustomize folds the base64 into lines; Go's base64 decoder (the API server's) skips newlines.
+            Assert.All(Webhooks(RenderedManifests.Single(objects, kind)), w => Assert.Equal(bundle, ((string?)w["clientConfig"]!["caBundle"])?.Replace("\n", string.Empty)));
+        }
+    }
+}
