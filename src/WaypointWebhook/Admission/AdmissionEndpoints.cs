@@ -26,6 +26,7 @@ public static class AdmissionEndpoints
         var services = context.RequestServices;
         var settings = services.GetRequiredService<WebhookSettings>();
         var log = services.GetRequiredService<AdmissionLog>();
+        var metrics = services.GetRequiredService<WebhookMetrics>();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         var outcome = await ReadAndHandle(context, endpoint, settings.MaxRequestBodyBytes, services.GetRequiredService<AdmissionHandler>());
@@ -43,7 +44,9 @@ public static class AdmissionEndpoints
                 break;
         }
 
-        log.Record(endpoint, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        log.Record(endpoint, outcome, elapsed);
+        metrics.Record(endpoint, outcome, elapsed);
     }
 
     private static async Task<AdmissionOutcome> ReadAndHandle(HttpContext context, AdmissionEndpoint endpoint, long limit, AdmissionHandler handler)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Prometheus;
 using Serilog;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
@@ -17,6 +18,8 @@ public sealed record ServeOptions(int Port, int HealthPort, string CertificateFi
 /// </summary>
 public static class WebhookServer
 {
+    private static int metricsConfigured;
+
     public static WebApplication Build(ServeOptions serve, WebhookSettings settings, IClusterViewSource views, IConfiguration configuration, Serilog.ILogger logger)
     {
         var certificate = new ServingCertificate(serve.CertificateFile, serve.KeyFile);
@@ -33,6 +36,7 @@ public static class WebhookServer
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddSingleton<AdmissionLog>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddHostedService<CertificateReloader>();
         builder.Services.AddSingleton<GracefulShutdown>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());
@@ -55,11 +59,16 @@ public static class WebhookServer
             kestrel.Listen(address, serve.HealthPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
 
+        ConfigureMetricsExport();
         var app = builder.Build();
         app.MapWhen(c => c.Connection.LocalPort == serve.HealthPort, health =>
         {
             health.UseRouting();
-            health.UseEndpoints(endpoints => endpoints.MapHealth());
+            health.UseEndpoints(endpoints =>
+            {
+                endpoints.MapHealth();
+                endpoints.MapMetrics();
+            });
         });
         app.MapWhen(c => c.Connection.LocalPort == serve.Port, admission =>
         {
@@ -67,5 +76,25 @@ public static class WebhookServer
             admission.UseEndpoints(endpoints => endpoints.MapAdmission());
         });
         return app;
+    }
+
+    /// <summary>
+    /// Exports our meter and the runtime's (GC, memory) through prometheus-net's meter adapter, with our
+    /// latency buckets. The adapter is started explicitly: the default one does not pick up our meter.
+    /// Counters appear as gauges: prometheus-net's adapter maps every .NET counter so.
+    /// </summary>
+    private static void ConfigureMetricsExport()
+    {
+        if (Interlocked.Exchange(ref metricsConfigured, 1) == 1)
+        {
+            return;
+        }
+
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true });
+        MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            InstrumentFilterPredicate = instrument => instrument.Meter.Name is WebhookMetrics.MeterName or "System.Runtime",
+            ResolveHistogramBuckets = instrument => instrument.Name == WebhookMetrics.DurationName ? WebhookMetrics.DurationBuckets : MeterAdapterOptions.DefaultHistogramBuckets,
+        });
     }
 }

@@ -162,4 +162,27 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
 
         Assert.NotNull(error);
     }
+
+    [Fact]
+    public async Task Metrics_show_requests_findings_patches_bad_requests_view_and_certificate()
+    {
+        await Post("/validate", Json(PodReview("m1", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
+        await Post("/mutate", Json(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "gateway-without-traffic-type.json"))));
+        await Post("/validate", Json("{"));
+
+        using var response = await server.Http.GetAsync(new Uri(server.Health, "/metrics"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("waypoint_webhook_admission_requests{dry_run=\"false\",endpoint=\"validate\",kind=\"Pod\",operation=\"CREATE\",verdict=\"denied\"}", text);
+        Assert.Contains("waypoint_webhook_admission_findings{endpoint=\"validate\",kind=\"Pod\",operation=\"CREATE\",reason=\"UnsupportedTrafficType\",verdict=\"denied\"}", text);
+        Assert.Contains("waypoint_webhook_patches{kind=\"Gateway\"}", text);
+        Assert.Contains("waypoint_webhook_bad_requests{cause=\"MalformedJson\",endpoint=\"validate\"}", text);
+        Assert.Contains("waypoint_webhook_admission_duration_seconds_bucket{endpoint=\"validate\",verdict=\"denied\",le=\"0.0001\"}", text);
+        Assert.Contains("waypoint_webhook_cluster_objects{resource=\"gateways\"} 3", text);
+        Assert.Matches(@"waypoint_webhook_certificate_expiry_seconds \d{6,}", text);
+
+        using var onAdmissionPort = await server.Https.GetAsync(new Uri(server.Admission, "/metrics"));
+        Assert.Equal(HttpStatusCode.NotFound, onAdmissionPort.StatusCode);
+    }
 }

@@ -69,6 +69,8 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         Assert.Equal("istio.io/mesh-controller", view.GetGatewayClass("istio-waypoint")!.ControllerName);
         Assert.Equal("ambient", view.GetNamespace("default")!.Labels["istio.io/dataplane-mode"]);
         Assert.True(view.GetGateway("default", "waypoint")!.HasAddresses);
+        Assert.Equal(["namespaces 1", "gatewayclasses 1", "gateways 1"], view.Resources.Select(r => $"{r.Resource} {r.Count}"));
+        Assert.All(view.Resources, r => Assert.NotNull(r.LastEvent));
     }
 
     [Fact]

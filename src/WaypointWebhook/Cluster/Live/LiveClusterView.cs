@@ -64,6 +64,13 @@ public sealed class LiveClusterView : IClusterView, IClusterViewSource, IGateway
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(Namespaces.RunAsync(cancellationToken), GatewayClasses.RunAsync(cancellationToken), Gateways.RunAsync(cancellationToken));
 
+    public IReadOnlyList<ResourceStatus> Resources =>
+    [
+        new(Namespaces.Name, Namespaces.Items.Count, Namespaces.LastEvent),
+        new(GatewayClasses.Name, GatewayClasses.Items.Count, GatewayClasses.LastEvent),
+        new(Gateways.Name, Gateways.Items.Count, Gateways.LastEvent),
+    ];
+
     public string Describe() =>
         string.Join(", ", new[] { Describe(Namespaces), Describe(GatewayClasses), Describe(Gateways) });
 
