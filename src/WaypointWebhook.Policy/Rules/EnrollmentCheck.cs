@@ -58,8 +58,8 @@ public sealed class EnrollmentCheck
 
     /// <summary>How messages quote the reference: <c>istio.io/use-waypoint=egress (istio.io/use-waypoint-namespace=infra)</c>.</summary>
     public string Reference => HasUseWaypointNamespace
-        ? $"{WaypointLabels.UseWaypoint}={UseWaypoint} ({WaypointLabels.UseWaypointNamespace}={UseWaypointNamespace})"
-        : $"{WaypointLabels.UseWaypoint}={UseWaypoint}";
+        ? $"{WaypointLabels.UseWaypoint}={Text.Quote(UseWaypoint)} ({WaypointLabels.UseWaypointNamespace}={Text.Quote(UseWaypointNamespace)})"
+        : $"{WaypointLabels.UseWaypoint}={Text.Quote(UseWaypoint)}";
 
     /// <summary>How messages name the object, with the ServiceEntry endpoint when it is one.</summary>
     public string Who => Enrollment.IsObjectLevel ? Subject.Object.ToString() : $"{Subject.Object} {Enrollment.Labels.Field}";

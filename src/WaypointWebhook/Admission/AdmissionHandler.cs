@@ -246,14 +246,41 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             message.Append('[').Append(finding.Reason).Append("] ").Append(finding.Message);
         }
 
-        return message.ToString();
+        return OneLine(message.ToString());
     }
 
     /// <summary>A warning as the API server accepts it: one line of at most 256 characters.</summary>
     public static string Warning(Finding finding)
     {
-        var text = $"[{finding.Reason}] {finding.Message}";
+        var text = OneLine($"[{finding.Reason}] {finding.Message}");
         return text.Length <= MaxWarningLength ? text : string.Concat(text.AsSpan(0, MaxWarningLength - 3), "...");
+    }
+
+    /// <summary>
+    /// Messages quote user values safely already; object names and namespaces come from the request, so
+    /// any control character left is escaped here: a warning is an HTTP header, a denial one line.
+    /// </summary>
+    private static string OneLine(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.Contains('\u007f'))
+        {
+            return text;
+        }
+
+        var clean = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (c < ' ' || c == '\u007f')
+            {
+                clean.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                clean.Append(c);
+            }
+        }
+
+        return clean.ToString();
     }
 
     private static string Clip(string? value) => value is null ? string.Empty : value.Length > 64 ? value[..64] + "..." : value;
