@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serilog;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Hosting;
-using WaypointWebhook.Tests.Fakes;
+using WaypointWebhook.Testing;
 using WaypointWebhook.Tests.Integration;
-using static WaypointWebhook.Tests.Fakes.FakeObjects;
+using static WaypointWebhook.Testing.FakeObjects;
 
 namespace WaypointWebhook.Tests.Live;
 

@@ -5,8 +5,8 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
-using WaypointWebhook.Tests.Fakes;
-using static WaypointWebhook.Tests.Fakes.FakeObjects;
+using WaypointWebhook.Testing;
+using static WaypointWebhook.Testing.FakeObjects;
 
 namespace WaypointWebhook.Tests.Live;
 

@@ -4,11 +4,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using k8s;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace WaypointWebhook.Tests.Fakes;
+namespace WaypointWebhook.Testing;
 
 /// <summary>
 /// A Kubernetes API server in miniature that speaks the real wire format: lists with

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using WaypointWebhook.Cluster.Live;
+using WaypointWebhook.Testing;
+using static WaypointWebhook.Testing.FakeObjects;
+
+namespace WaypointWebhook.Benchmarks;
+
+/// <summary>
+/// The live cluster view's initial sync against the fake API server (real KubernetesClient, real wire
+/// format, paginated lists): time until every list is in, and the memory the view retains.
+/// </summary>
+public static class SyncBenchmark
+{
+    public static async Task RunAsync(int[] namespaceCounts, int gateways)
+    {
+        Console.WriteLine("| namespaces | gateways | sync time | list requests | retained by the view |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var namespaces in namespaceCounts)
+        {
+            await using var api = await FakeApiServer.StartAsync();
+            api.Apply(GatewayClasses, GatewayClass("istio-waypoint", "istio.io/mesh-controller"));
+            for (var i = 0; i < namespaces; i++)
+            {
+                api.Apply(Namespaces, Namespace(BenchData.Namespace(i), ("istio.io/dataplane-mode", "ambient"), ("team", $"t{i % 50}")));
+            }
+
+            for (var i = 0; i < gateways; i++)
+            {
+                api.Apply(FakeObjects.Gateways, Gateway(BenchData.Namespace(i), "waypoint", i % 2 == 0 ? "service" : "all"));
+            }
+
+            var client = api.Client();
+            var before = Retained();
+            var view = new LiveClusterView(client, new CacheTiming(), NullLoggerFactory.Instance);
+            using var stop = new CancellationTokenSource();
+            var clock = Stopwatch.StartNew();
+            var running = view.RunAsync(stop.Token);
+            while (!view.IsSynced)
+            {
+                await Task.Delay(5);
+            }
+
+            var elapsed = clock.Elapsed;
+            var retained = Retained() - before;
+            var lists = api.Requests.Count(r => !r.Contains("watch=true"));
+            await stop.CancelAsync();
+            await running;
+            GC.KeepAlive(view);
+            Console.WriteLine($"| {namespaces:N0} | {gateways:N0} | {elapsed.TotalMilliseconds:F0} ms | {lists} | {retained / 1024.0 / 1024.0:F1} MB |");
+        }
+    }
+
+    private static long Retained()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
