@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace WaypointWebhook.Cluster;
 
@@ -9,58 +10,106 @@ namespace WaypointWebhook.Cluster;
 /// Converts YAML documents to JSON with the YAML 1.2 core schema Kubernetes uses: a plain scalar that
 /// reads as null, a boolean or a number becomes one; a quoted scalar is always a string. The JSON then
 /// goes through the same decoder as admission requests, so files and the wire are read alike.
+/// Streams parser events straight into JSON, one document at a time: a cluster state of 10,000
+/// namespaces is never held as a YAML node tree.
 /// </summary>
 public static class YamlToJson
 {
     public static IEnumerable<byte[]> Documents(TextReader text)
     {
-        var stream = new YamlStream();
-        stream.Load(text);
-        foreach (var document in stream.Documents)
+        var parser = new Parser(text);
+        parser.Consume<StreamStart>();
+        while (parser.TryConsume<DocumentStart>(out _))
         {
-            using var buffer = new MemoryStream();
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            var anchors = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                Write(writer, document.RootNode);
+                if (parser.Accept<DocumentEnd>(out _))
+                {
+                    writer.WriteNullValue(); // an empty document
+                }
+                else
+                {
+                    WriteNode(parser, writer, buffer, anchors);
+                }
             }
 
-            yield return buffer.ToArray();
+            parser.Consume<DocumentEnd>();
+            yield return buffer.WrittenSpan.ToArray();
         }
+
+        parser.Consume<StreamEnd>();
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node)
+    private static void WriteNode(IParser parser, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, Dictionary<string, byte[]> anchors)
     {
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            if (!anchors.TryGetValue(alias.Value.Value, out var json))
+            {
+                throw new YamlException(alias.Start, alias.End, $"alias *{alias.Value.Value} refers to no anchor");
+            }
+
+            writer.WriteRawValue(json, skipInputValidation: true);
+            return;
+        }
+
+        var node = (NodeEvent)parser.Current!;
+        var anchored = !node.Anchor.IsEmpty;
+        long start = 0;
+        if (anchored)
+        {
+            writer.Flush();
+            start = buffer.WrittenCount;
+        }
+
         switch (node)
         {
-            case YamlMappingNode mapping:
-                writer.WriteStartObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    writer.WritePropertyName(key is YamlScalarNode scalarKey ? scalarKey.Value ?? string.Empty : key.ToString());
-                    Write(writer, value);
-                }
-
-                writer.WriteEndObject();
+            case Scalar scalar:
+                parser.MoveNext();
+                WriteScalar(writer, scalar);
                 break;
-            case YamlSequenceNode sequence:
+            case SequenceStart:
+                parser.MoveNext();
                 writer.WriteStartArray();
-                foreach (var item in sequence.Children)
+                while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    Write(writer, item);
+                    WriteNode(parser, writer, buffer, anchors);
                 }
 
                 writer.WriteEndArray();
                 break;
-            case YamlScalarNode scalar:
-                WriteScalar(writer, scalar);
+            case MappingStart:
+                parser.MoveNext();
+                writer.WriteStartObject();
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    if (!parser.TryConsume<Scalar>(out var key))
+                    {
+                        throw new YamlException(parser.Current!.Start, parser.Current.End, "only scalar mapping keys are supported");
+                    }
+
+                    writer.WritePropertyName(key.Value);
+                    WriteNode(parser, writer, buffer, anchors);
+                }
+
+                writer.WriteEndObject();
                 break;
             default:
-                writer.WriteNullValue();
-                break;
+                throw new YamlException(node.Start, node.End, $"unexpected {node.GetType().Name}");
+        }
+
+        if (anchored)
+        {
+            // The anchored node's JSON, for its aliases; the writer may have put a list separator first.
+            writer.Flush();
+            var json = buffer.WrittenSpan[(int)start..].TrimStart((byte)',');
+            anchors[node.Anchor.Value] = json.ToArray();
         }
     }
 
-    private static void WriteScalar(Utf8JsonWriter writer, YamlScalarNode scalar)
+    private static void WriteScalar(Utf8JsonWriter writer, Scalar scalar)
     {
         var value = scalar.Value ?? string.Empty;
         var plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && scalar.Tag.IsEmpty;

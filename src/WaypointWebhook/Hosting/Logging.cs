@@ -6,7 +6,11 @@ namespace WaypointWebhook.Hosting;
 
 public static class Logging
 {
-    /// <summary>Serilog to standard error (standard output is the CLI's), compact JSON when asked.</summary>
+    /// <summary>
+    /// Serilog to standard error (standard output is the CLI's), compact JSON when asked. Console writes go
+    /// through a background buffer: a denial's log line must not hold the request (or every other request
+    /// behind the console lock). Should the buffer ever fill, events are dropped, never the admission.
+    /// </summary>
     public static Serilog.Core.Logger Create(WebhookSettings settings)
     {
         var configuration = new LoggerConfiguration()
@@ -15,11 +19,24 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext();
 
-        return string.Equals(settings.LogFormat, "Json", StringComparison.OrdinalIgnoreCase)
-            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose).CreateLogger()
-            : configuration.WriteTo.Console(
-                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                standardErrorFromLevel: LogEventLevel.Verbose,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger();
+        var json = string.Equals(settings.LogFormat, "Json", StringComparison.OrdinalIgnoreCase);
+        return configuration.WriteTo.Async(
+                sink =>
+                {
+                    if (json)
+                    {
+                        sink.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose);
+                    }
+                    else
+                    {
+                        sink.Console(
+                            outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                            standardErrorFromLevel: LogEventLevel.Verbose,
+                            formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                },
+                bufferSize: 10_000,
+                blockWhenFull: false)
+            .CreateLogger();
     }
 }

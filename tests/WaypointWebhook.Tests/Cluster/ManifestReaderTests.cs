@@ -75,4 +75,24 @@ public sealed class ManifestReaderTests
 
         Assert.NotNull(ClusterSnapshot.From(manifests, "team").GetGateway("team", "w"));
     }
+
+    [Fact]
+    public void Anchors_and_aliases_are_expanded_and_an_unknown_alias_is_an_error()
+    {
+        var manifests = ManifestReader.ReadText("""
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Namespace
+              metadata: {name: a, labels: &shared {team: "1", tier: web}}
+            - apiVersion: v1
+              kind: Namespace
+              metadata: {name: b, labels: *shared}
+            """, "anchors");
+
+        Assert.Equal(["a team=1,tier=web", "b team=1,tier=web"], manifests.Select(m => $"{m.Object.Metadata!.Name} {string.Join(',', m.Object.Metadata.Labels!.Select(l => $"{l.Key}={l.Value}"))}"));
+        var error = Assert.Throws<ManifestException>(() => ManifestReader.ReadText("a: *nowhere\n", "bad-alias"));
+        Assert.StartsWith("bad-alias: invalid YAML at line 1", error.Message);
+    }
 }
