@@ -62,13 +62,19 @@ public static partial class LoadBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine("| request | null baseline req/s | webhook req/s | ratio | webhook p50 | webhook p99 | baseline p99 |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine("| request | null baseline req/s | webhook req/s | ratio | webhook p50 | webhook p99 | baseline p99 | server CPU per request (webhook / baseline) |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var (name, body) in bodies)
             {
+                var nullCpu = CpuSeconds(baseline.Id);
                 var nullRun = Wrk(script, body, baselinePort, seconds, connections);
+                nullCpu = CpuSeconds(baseline.Id) - nullCpu;
+                var cpu = CpuSeconds(webhook.Id);
                 var run = Wrk(script, body, webhookPort, seconds, connections);
-                Console.WriteLine($"| {name} | {nullRun.Rps:F0} | {run.Rps:F0} | {run.Rps / nullRun.Rps:F2} | {run.P50Ms:F2} ms | {run.P99Ms:F2} ms | {nullRun.P99Ms:F2} ms |");
+                cpu = CpuSeconds(webhook.Id) - cpu;
+                var perRequest = cpu / (run.Rps * seconds) * 1e6;
+                var nullPerRequest = nullCpu / (nullRun.Rps * seconds) * 1e6;
+                Console.WriteLine($"| {name} | {nullRun.Rps:F0} | {run.Rps:F0} | {run.Rps / nullRun.Rps:F2} | {run.P50Ms:F2} ms | {run.P99Ms:F2} ms | {nullRun.P99Ms:F2} ms | {perRequest:F0} µs / {nullPerRequest:F0} µs |");
                 if (run.Errors > 0 || nullRun.Errors > 0)
                 {
                     Console.WriteLine($"  (non-2xx or socket errors: webhook {run.Errors}, baseline {nullRun.Errors})");
@@ -112,6 +118,14 @@ public static partial class LoadBenchmark
         var match = Regex.Match(output, $@"^\s*{Regex.Escape(label)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
         var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    /// <summary>User plus system CPU time of a process, from /proc (clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static double PeakRssMb(int pid)

@@ -8,11 +8,11 @@ namespace WaypointWebhook.Policy.Rules;
 /// G2: a waypoint's attachment listener with <c>from: Selector</c> needs a valid selector. Without one it
 /// matches no namespace, not even the waypoint's own, and every enrollment silently fails.
 /// </summary>
-public sealed class AllowedRoutesRule : AbstractValidator<GatewayCheck>
+public static class AllowedRoutesRule
 {
-    public AllowedRoutesRule()
+    public static void Define(AbstractValidator<GatewayCheck> rules)
     {
-        RuleFor(c => c.AttachmentListener)
+        rules.RuleFor(c => c.AttachmentListener)
             .Must(listener => Problem(listener!) is null)
             .When(c => c.IsWaypoint && Attachment.FromOf(c.AttachmentListener) == Attachment.FromSelector)
             .Reports(

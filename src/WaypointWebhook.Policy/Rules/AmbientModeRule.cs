@@ -7,11 +7,11 @@ namespace WaypointWebhook.Policy.Rules;
 /// W11: a waypoint only affects traffic that ztunnel captures. A Namespace, Pod or pod template that
 /// names a waypoint outside ambient mode gets nothing from it, yet.
 /// </summary>
-public sealed class AmbientModeRule : AbstractValidator<EnrollmentCheck>
+public static class AmbientModeRule
 {
-    public AmbientModeRule()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
-        RuleFor(c => c.InAmbient)
+        rules.RuleFor(c => c.InAmbient)
             .Equal(true)
             .When(c => c.Enrollment.IsObjectLevel
                        && c.Subject.Kind is SubjectKind.Namespace or SubjectKind.Pod or SubjectKind.PodTemplate

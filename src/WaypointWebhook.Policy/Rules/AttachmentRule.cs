@@ -8,11 +8,11 @@ namespace WaypointWebhook.Policy.Rules;
 /// W8: the waypoint's attachment listener must admit the consumer namespace through its
 /// <c>allowedRoutes.namespaces</c>; the default <c>Same</c> refuses every other namespace.
 /// </summary>
-public sealed class AttachmentRule : AbstractValidator<EnrollmentCheck>
+public static class AttachmentRule
 {
-    public AttachmentRule()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must(t => t!.AttachmentAllowed)
             .When(c => c.Target is { IsWaypoint: true })
             .Reports("W8", ReasonCodes.AttachmentDenied, Verdict.Deny, WaypointLabels.UseWaypoint, c =>

@@ -2,17 +2,21 @@ using FluentValidation;
 
 namespace WaypointWebhook.Policy.Rules;
 
-/// <summary>Every rule about one enrollment (W1..W11), in the spec's order.</summary>
+/// <summary>
+/// Every rule about one enrollment (W1..W11), in the spec's order. Each rule file adds its rules to this
+/// one validator, rather than being included as a validator of its own: an included validator costs a
+/// child validation context per admission, on the request path of every matching write.
+/// </summary>
 public sealed class EnrollmentRules : AbstractValidator<EnrollmentCheck>
 {
     public EnrollmentRules()
     {
-        Include(new ReferenceSyntaxRules());
-        Include(new WaypointReadinessRule());
-        Include(new NotAWaypointRule());
-        Include(new TrafficTypeRule());
-        Include(new AttachmentRule());
-        Include(new IngressUseWaypointRule());
-        Include(new AmbientModeRule());
+        ReferenceSyntaxRules.Define(this);
+        WaypointReadinessRule.Define(this);
+        NotAWaypointRule.Define(this);
+        TrafficTypeRule.Define(this);
+        AttachmentRule.Define(this);
+        IngressUseWaypointRule.Define(this);
+        AmbientModeRule.Define(this);
     }
 }

@@ -7,9 +7,9 @@ public sealed class GatewayRules : AbstractValidator<GatewayCheck>
 {
     public GatewayRules()
     {
-        Include(new TrafficTypeLabelRule());
-        Include(new AllowedRoutesRule());
-        Include(new ListenerShapeRule());
+        TrafficTypeLabelRule.Define(this);
+        AllowedRoutesRule.Define(this);
+        ListenerShapeRule.Define(this);
     }
 }
 
@@ -18,6 +18,6 @@ public sealed class GatewayClassRules : AbstractValidator<GatewayClassCheck>
 {
     public GatewayClassRules()
     {
-        Include(new TrafficTypeLabelRule());
+        TrafficTypeLabelRule.Define(this);
     }
 }

@@ -7,16 +7,16 @@ namespace WaypointWebhook.Policy.Rules;
 /// W10: <c>istio.io/ingress-use-waypoint</c> is parsed with Go's <c>strconv.ParseBool</c>; anything else
 /// silently means false.
 /// </summary>
-public sealed class IngressUseWaypointRule : AbstractValidator<EnrollmentCheck>
+public static class IngressUseWaypointRule
 {
     private static readonly HashSet<string> GoBooleans = new(StringComparer.Ordinal)
     {
         "1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False",
     };
 
-    public IngressUseWaypointRule()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
-        RuleFor(c => c.Enrollment.Labels.Get(WaypointLabels.IngressUseWaypoint))
+        rules.RuleFor(c => c.Enrollment.Labels.Get(WaypointLabels.IngressUseWaypoint))
             .Must(value => GoBooleans.Contains(value!))
             .When(c => c.Enrollment.IsObjectLevel
                        && c.Subject.Kind is SubjectKind.Service or SubjectKind.ServiceEntry or SubjectKind.Namespace

@@ -7,11 +7,11 @@ namespace WaypointWebhook.Policy.Rules;
 /// G3: Istio's own waypoint (controller <c>istio.io/mesh-controller</c>) serves exactly one listener,
 /// HBONE on 15008; istiod marks any other listener <c>Accepted=False</c>.
 /// </summary>
-public sealed class ListenerShapeRule : AbstractValidator<GatewayCheck>
+public static class ListenerShapeRule
 {
-    public ListenerShapeRule()
+    public static void Define(AbstractValidator<GatewayCheck> rules)
     {
-        RuleFor(c => c.Gateway.Listeners)
+        rules.RuleFor(c => c.Gateway.Listeners)
             .Must(listeners => listeners.Count == 1 && IsHbone(listeners[0]))
             .When(c => c.Controller == WaypointControllers.Mesh)
             .Reports(

@@ -8,11 +8,11 @@ namespace WaypointWebhook.Policy.Rules;
 /// pointing at an ingress gateway "binds" and breaks traffic; we deny. Ends the resolution: no
 /// traffic-type or attachment finding follows.
 /// </summary>
-public sealed class NotAWaypointRule : AbstractValidator<EnrollmentCheck>
+public static class NotAWaypointRule
 {
-    public NotAWaypointRule()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must(t => t!.IsWaypoint)
             .When(c => c.Target is { Gateway: not null })
             .Reports("W6", ReasonCodes.NotAWaypoint, Verdict.Deny, WaypointLabels.UseWaypoint, c =>

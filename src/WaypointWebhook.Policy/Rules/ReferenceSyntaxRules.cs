@@ -8,18 +8,18 @@ namespace WaypointWebhook.Policy.Rules;
 /// W1..W4: the enrollment labels themselves. A value that fails W1 or W2 is never looked up, since
 /// istiod would search for a Gateway that cannot exist.
 /// </summary>
-public sealed class ReferenceSyntaxRules : AbstractValidator<EnrollmentCheck>
+public static class ReferenceSyntaxRules
 {
-    public ReferenceSyntaxRules()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         // W1: not `none` and not a Gateway name; `None`, `NONE` and "" are names to istiod, found never.
-        RuleFor(c => c.UseWaypoint)
+        rules.RuleFor(c => c.UseWaypoint)
             .Must((c, _) => c.IsNameValid)
             .When(c => c.NamesWaypoint)
             .Reports("W1", ReasonCodes.InvalidLabelValue, Verdict.Deny, WaypointLabels.UseWaypoint, InvalidName);
 
         // W2: the namespace half of a cross-namespace reference.
-        RuleFor(c => c.UseWaypointNamespace)
+        rules.RuleFor(c => c.UseWaypointNamespace)
             .Must((c, _) => c.IsNamespaceValid)
             .When(c => c.HasUseWaypointNamespace)
             .Reports("W2", ReasonCodes.InvalidLabelValue, Verdict.Deny, WaypointLabels.UseWaypointNamespace, c =>
@@ -29,7 +29,7 @@ public sealed class ReferenceSyntaxRules : AbstractValidator<EnrollmentCheck>
                 $"or remove it when the waypoint is in {c.ConsumerNamespace}.");
 
         // W3: the namespace label alone does nothing.
-        RuleFor(c => c.UseWaypointNamespace)
+        rules.RuleFor(c => c.UseWaypointNamespace)
             .Must((c, _) => c.UseWaypoint is not null)
             .When(c => c.HasUseWaypointNamespace)
             .Reports("W3", ReasonCodes.NamespaceWithoutWaypoint, Verdict.Deny, WaypointLabels.UseWaypointNamespace, c =>
@@ -38,7 +38,7 @@ public sealed class ReferenceSyntaxRules : AbstractValidator<EnrollmentCheck>
                 $"beside it, or remove {WaypointLabels.UseWaypointNamespace}.");
 
         // W4: opting out makes the namespace label meaningless.
-        RuleFor(c => c.UseWaypointNamespace)
+        rules.RuleFor(c => c.UseWaypointNamespace)
             .Must((c, _) => !c.IsOptOut)
             .When(c => c.HasUseWaypointNamespace)
             .Reports("W4", ReasonCodes.IgnoredLabel, Verdict.Warn, WaypointLabels.UseWaypointNamespace, c =>

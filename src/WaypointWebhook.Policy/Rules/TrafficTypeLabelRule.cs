@@ -7,11 +7,12 @@ namespace WaypointWebhook.Policy.Rules;
 /// G1: <c>istio.io/waypoint-for</c> on a Gateway or GatewayClass must be one of the four values istiod
 /// knows, matched case-sensitively; anything else makes the waypoint accept no traffic.
 /// </summary>
-public sealed class TrafficTypeLabelRule : AbstractValidator<ITrafficTypeLabelled>
+public static class TrafficTypeLabelRule
 {
-    public TrafficTypeLabelRule()
+    public static void Define<T>(AbstractValidator<T> rules)
+        where T : ITrafficTypeLabelled
     {
-        RuleFor(c => c.WaypointFor)
+        rules.RuleFor(c => c.WaypointFor)
             .Must(value => TrafficTypes.IsKnown(value!))
             .When(c => c.WaypointFor is not null)
             .Reports(

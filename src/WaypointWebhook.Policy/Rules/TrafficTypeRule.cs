@@ -7,13 +7,13 @@ namespace WaypointWebhook.Policy.Rules;
 /// W7 and W9: the waypoint's <c>istio.io/waypoint-for</c> must accept the traffic the subject sends.
 /// This is where a Pod enrolled on a service-only waypoint (the default!) is caught: istiod skips it silently.
 /// </summary>
-public sealed class TrafficTypeRule : AbstractValidator<EnrollmentCheck>
+public static class TrafficTypeRule
 {
-    public TrafficTypeRule()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         // W7: Services and ServiceEntries need service traffic; Pods, pod templates, WorkloadEntries
         // and ServiceEntry endpoints need workload traffic.
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must((c, t) => c.Enrollment.Needs == TrafficNeed.Service ? t!.TrafficType!.AcceptsService : t!.TrafficType!.AcceptsWorkload)
             .When(c => c.Target is { IsWaypoint: true } && c.Enrollment.Needs != TrafficNeed.NamespaceDefault)
             .Reports("W7", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
@@ -26,14 +26,14 @@ public sealed class TrafficTypeRule : AbstractValidator<EnrollmentCheck>
 
         // W9: a namespace waypoint serves the namespace's Services (service) and Pods (workload). Pods
         // skip a service-only one by design; one that accepts nothing is certainly wrong.
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must(t => TrafficTypes.IsKnown(t!.TrafficType!.Value) && t.TrafficType.Value != TrafficTypes.None)
             .When(c => c.Target is { IsWaypoint: true } && c.Enrollment.Needs == TrafficNeed.NamespaceDefault)
             .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
                 $"{c.Who}: {c.Reference} refers to waypoint {c.Target}, which {Accepts(c)}; nothing in the namespace would use it. " +
                 $"Fix: {FixFor(c, TrafficTypes.Service)}");
 
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must(t => t!.TrafficType!.Value != TrafficTypes.Workload)
             .When(c => c.Target is { IsWaypoint: true } && c.Enrollment.Needs == TrafficNeed.NamespaceDefault)
             .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Warn, WaypointLabels.UseWaypoint, c =>

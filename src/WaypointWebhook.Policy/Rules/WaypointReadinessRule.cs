@@ -7,11 +7,11 @@ namespace WaypointWebhook.Policy.Rules;
 /// W5: the waypoint does not exist yet (GitOps may apply it later) or is not programmed yet. Both may
 /// still become right, so they warn; a missing Gateway denies only when configured to.
 /// </summary>
-public sealed class WaypointReadinessRule : AbstractValidator<EnrollmentCheck>
+public static class WaypointReadinessRule
 {
-    public WaypointReadinessRule()
+    public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must(t => t!.Gateway is not null)
             .When(c => c.Target is not null)
             .Reports(
@@ -27,7 +27,7 @@ public sealed class WaypointReadinessRule : AbstractValidator<EnrollmentCheck>
 
         // A Gateway with no status at all comes from a manifest file (the API server always defaults one),
         // so its readiness is unknown rather than false.
-        RuleFor(c => c.Target)
+        rules.RuleFor(c => c.Target)
             .Must(t => t!.Gateway!.HasAddresses != false)
             .When(c => c.Target is { Gateway: not null, IsWaypoint: true })
             .Reports(

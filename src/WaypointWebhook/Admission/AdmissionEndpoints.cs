@@ -17,19 +17,25 @@ public static class AdmissionEndpoints
 
     public static void MapAdmission(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(ValidatePath, context => Serve(context, AdmissionEndpoint.Validate));
-        routes.MapPost(MutatePath, context => Serve(context, AdmissionEndpoint.Mutate));
+        // Singletons resolved once: touching HttpContext.RequestServices would open a DI scope per admission.
+        var services = routes.ServiceProvider;
+        var dependencies = new Dependencies(
+            services.GetRequiredService<AdmissionHandler>(),
+            services.GetRequiredService<AdmissionLog>(),
+            services.GetRequiredService<WebhookMetrics>(),
+            services.GetRequiredService<WebhookSettings>().MaxRequestBodyBytes);
+        routes.MapPost(ValidatePath, context => Serve(context, AdmissionEndpoint.Validate, dependencies));
+        routes.MapPost(MutatePath, context => Serve(context, AdmissionEndpoint.Mutate, dependencies));
     }
 
-    private static async Task Serve(HttpContext context, AdmissionEndpoint endpoint)
+    private sealed record Dependencies(AdmissionHandler Handler, AdmissionLog Log, WebhookMetrics Metrics, long MaxRequestBodyBytes);
+
+    private static async Task Serve(HttpContext context, AdmissionEndpoint endpoint, Dependencies dependencies)
     {
-        var services = context.RequestServices;
-        var settings = services.GetRequiredService<WebhookSettings>();
-        var log = services.GetRequiredService<AdmissionLog>();
-        var metrics = services.GetRequiredService<WebhookMetrics>();
+        var (handler, log, metrics, limit) = dependencies;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-        var outcome = await ReadAndHandle(context, endpoint, settings.MaxRequestBodyBytes, services.GetRequiredService<AdmissionHandler>());
+        var outcome = await ReadAndHandle(context, endpoint, limit, handler);
         switch (outcome)
         {
             case Answered answered:

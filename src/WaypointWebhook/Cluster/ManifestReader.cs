@@ -62,28 +62,38 @@ public static class ManifestReader
 
     private static void ReadFile(string file, List<Manifest> manifests)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(file, Encoding.UTF8);
+            if (string.Equals(Path.GetExtension(file), ".json", StringComparison.OrdinalIgnoreCase))
+            {
+                Read(File.ReadAllBytes(file), null, file, manifests);
+            }
+            else
+            {
+                // Streamed: a cluster state of thousands of objects is never one string in memory.
+                using var reader = new StreamReader(file, Encoding.UTF8);
+                Read(null, reader, file, manifests);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ManifestException($"{file}: cannot read: {e.Message}", e);
         }
-
-        ReadText(text, file, json: string.Equals(Path.GetExtension(file), ".json", StringComparison.OrdinalIgnoreCase), manifests);
     }
 
-    private static void ReadText(string text, string source, bool json, List<Manifest> manifests)
+    private static void ReadText(string text, string source, bool json, List<Manifest> manifests) =>
+        Read(json ? Encoding.UTF8.GetBytes(text) : null, json ? null : new StringReader(text), source, manifests);
+
+    /// <summary>Reads JSON from <paramref name="jsonBytes"/>, or YAML from <paramref name="yaml"/>.</summary>
+    private static void Read(byte[]? jsonBytes, TextReader? yaml, string source, List<Manifest> manifests)
     {
+        var json = jsonBytes is not null;
         var document = 0;
         try
         {
-            if (json)
+            if (jsonBytes is { } data)
             {
-                var bytes = Encoding.UTF8.GetBytes(text);
-                var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+                var reader = new Utf8JsonReader(data, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
                 while (reader.Read())
                 {
                     document++;
@@ -92,7 +102,7 @@ public static class ManifestReader
             }
             else
             {
-                foreach (var bytes in YamlToJson.Documents(new StringReader(text)))
+                foreach (var bytes in YamlToJson.Documents(yaml!))
                 {
                     document++;
                     Add(JsonSerializer.Deserialize(bytes, WireJsonContext.Default.KubeObject), $"{source}#{document}", manifests);

@@ -1,42 +1,65 @@
+using System.Text;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace WaypointWebhook.Hosting;
 
 public static class Logging
 {
     /// <summary>
-    /// Serilog to standard error (standard output is the CLI's), compact JSON when asked. Console writes go
-    /// through a background buffer: a denial's log line must not hold the request (or every other request
-    /// behind the console lock). Should the buffer ever fill, events are dropped, never the admission.
+    /// Serilog to standard error (standard output is the CLI's), compact JSON when asked. Events are
+    /// formatted on a background thread and written through a buffer flushed every half second (and at
+    /// exit): a flood of denials costs one write per buffer, not one system call and console lock per
+    /// request. Should the queue ever fill, events are dropped, never an admission.
     /// </summary>
     public static Serilog.Core.Logger Create(WebhookSettings settings)
     {
-        var configuration = new LoggerConfiguration()
+        ITextFormatter formatter = string.Equals(settings.LogFormat, "Json", StringComparison.OrdinalIgnoreCase)
+            ? new RenderedCompactJsonFormatter()
+            : new MessageTemplateTextFormatter(
+                "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                System.Globalization.CultureInfo.InvariantCulture);
+        var output = new BufferedStandardError(formatter);
+        return new LoggerConfiguration()
             .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .Enrich.FromLogContext();
-
-        var json = string.Equals(settings.LogFormat, "Json", StringComparison.OrdinalIgnoreCase);
-        return configuration.WriteTo.Async(
-                sink =>
-                {
-                    if (json)
-                    {
-                        sink.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose);
-                    }
-                    else
-                    {
-                        sink.Console(
-                            outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                            standardErrorFromLevel: LogEventLevel.Verbose,
-                            formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                    }
-                },
-                bufferSize: 10_000,
-                blockWhenFull: false)
+            .Enrich.FromLogContext()
+            .WriteTo.Async(sink => sink.Sink(output), bufferSize: 10_000, blockWhenFull: false)
             .CreateLogger();
+    }
+
+    /// <summary>Standard error behind a 64 KiB buffer, flushed on a timer, after errors and on dispose.</summary>
+    private sealed class BufferedStandardError : Serilog.Core.ILogEventSink, IDisposable
+    {
+        private readonly TextWriter writer = TextWriter.Synchronized(
+            new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false });
+
+        private readonly Timer flusher;
+        private readonly ITextFormatter formatter;
+
+        public BufferedStandardError(ITextFormatter formatter)
+        {
+            this.formatter = formatter;
+            flusher = new Timer(_ => writer.Flush(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
+        }
+
+        public void Emit(LogEvent logEvent)
+        {
+            formatter.Format(logEvent, writer);
+            if (logEvent.Level >= LogEventLevel.Error)
+            {
+                writer.Flush();
+            }
+        }
+
+        public void Dispose()
+        {
+            flusher.Dispose();
+            writer.Flush();
+        }
     }
 }

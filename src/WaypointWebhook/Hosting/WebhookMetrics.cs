@@ -17,18 +17,18 @@ public sealed class WebhookMetrics : IDisposable
     public static readonly double[] DurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Meter meter = new(MeterName);
-    private readonly Counter<long> requests;
-    private readonly Counter<long> findings;
-    private readonly Counter<long> patches;
-    private readonly Counter<long> badRequests;
+    private readonly TaggedCounter requests;
+    private readonly TaggedCounter findings;
+    private readonly TaggedCounter patches;
+    private readonly TaggedCounter badRequests;
     private readonly Histogram<double> duration;
 
     public WebhookMetrics(IClusterViewSource views, ServingCertificate certificate, TimeProvider clock)
     {
-        requests = meter.CreateCounter<long>("admission_requests", description: "Admission requests answered, by endpoint, kind, operation, verdict and dry run.");
-        findings = meter.CreateCounter<long>("admission_findings", description: "Findings returned, by endpoint, kind, operation, reason code and verdict.");
-        patches = meter.CreateCounter<long>("patches", description: "JSON patches returned by the mutating endpoint.");
-        badRequests = meter.CreateCounter<long>("bad_requests", description: "Requests that were not a usable AdmissionReview, by endpoint and cause.");
+        requests = new TaggedCounter(meter, "admission_requests", "Admission requests answered, by endpoint, kind, operation, verdict and dry run.", "endpoint", "kind", "operation", "verdict", "dry_run");
+        findings = new TaggedCounter(meter, "admission_findings", "Findings returned, by endpoint, kind, operation, reason code and verdict.", "endpoint", "kind", "operation", "reason", "verdict");
+        patches = new TaggedCounter(meter, "patches", "JSON patches returned by the mutating endpoint, by kind.", "kind");
+        badRequests = new TaggedCounter(meter, "bad_requests", "Requests that were not a usable AdmissionReview, by endpoint and cause.", "endpoint", "cause");
         duration = meter.CreateHistogram<double>(DurationName, unit: "s", description: "Time from the request body read to the answer written.");
         meter.CreateObservableGauge("cluster_objects", () => views.Resources.Select(r => new Measurement<long>(r.Count, new KeyValuePair<string, object?>("resource", r.Resource))), description: "Objects in the cluster view, by resource.");
         meter.CreateObservableGauge(
@@ -43,36 +43,37 @@ public sealed class WebhookMetrics : IDisposable
 
     public void Record(AdmissionEndpoint endpoint, AdmissionOutcome outcome, TimeSpan elapsed)
     {
-        var endpointTag = new KeyValuePair<string, object?>("endpoint", endpoint == AdmissionEndpoint.Validate ? "validate" : "mutate");
+        var endpointName = endpoint == AdmissionEndpoint.Validate ? "validate" : "mutate";
         switch (outcome)
         {
             case Answered answered:
-                var kind = new KeyValuePair<string, object?>("kind", answered.Kind.Length == 0 ? "unknown" : answered.Kind);
-                var operation = new KeyValuePair<string, object?>("operation", answered.Operation);
-                requests.Add(1, endpointTag, kind, operation, new("verdict", answered.Verdict), new("dry_run", answered.DryRun ? "true" : "false"));
+                var kind = answered.Kind.Length == 0 ? "unknown" : answered.Kind;
+                requests.Add(endpointName, kind, answered.Operation, answered.Verdict, answered.DryRun ? "true" : "false");
                 foreach (var finding in answered.Denials)
                 {
-                    findings.Add(1, endpointTag, kind, operation, new("reason", finding.Reason), new("verdict", "denied"));
+                    findings.Add(endpointName, kind, answered.Operation, finding.Reason, "denied");
                 }
 
                 foreach (var finding in answered.Warnings)
                 {
-                    findings.Add(1, endpointTag, kind, operation, new("reason", finding.Reason), new("verdict", "warned"));
+                    findings.Add(endpointName, kind, answered.Operation, finding.Reason, "warned");
                 }
 
                 if (answered.Patched)
                 {
-                    patches.Add(1, kind);
+                    patches.Add(kind);
                 }
 
-                duration.Record(elapsed.TotalSeconds, endpointTag, new("verdict", answered.Verdict));
+                duration.Record(elapsed.TotalSeconds, new("endpoint", endpointName), new("verdict", answered.Verdict));
                 break;
             case BadRequest bad:
-                badRequests.Add(1, endpointTag, new("cause", bad.Cause.ToString()));
-                duration.Record(elapsed.TotalSeconds, endpointTag, new("verdict", "bad_request"));
+                badRequests.Add(endpointName, CauseNames[(int)bad.Cause]);
+                duration.Record(elapsed.TotalSeconds, new("endpoint", endpointName), new("verdict", "bad_request"));
                 break;
         }
     }
+
+    private static readonly string[] CauseNames = Enum.GetNames<BadRequestCause>();
 
     public void Dispose() => meter.Dispose();
 }

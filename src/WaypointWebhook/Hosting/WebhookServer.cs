@@ -28,6 +28,10 @@ public static class WebhookServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
+
+        // With no logger enabled for it, hosting opens no log scope per request (an AsyncLocal push and
+        // allocations on every admission); its request-level events are Debug anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(views);
