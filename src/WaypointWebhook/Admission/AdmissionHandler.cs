@@ -89,7 +89,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var request = review!.Request!;
         if (ParseOperation(request.Operation) is not { } operation)
         {
-            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT");
+            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
         }
 
         var kind = HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind);
@@ -100,13 +100,13 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         if (request.Object is null)
         {
-            return new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}");
+            return new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid);
         }
 
         if (views.Current is not { } view)
         {
             // Readiness keeps the API server away until the view is loaded; answer as failurePolicy would.
-            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe());
+            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe(), request.Uid);
         }
 
         var subject = SubjectReader.Read(kind, request.Object, request.Namespace, request.Name);
@@ -198,11 +198,11 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var request = header!.Request!;
         if (ParseOperation(request.Operation) is null)
         {
-            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT");
+            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
         }
 
         return HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind) is { } kind
-            ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {ManifestReader.Describe(objectError)}")
+            ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {ManifestReader.Describe(objectError)}", request.Uid)
             : Allow(request, AdmissionEndpoint.Validate);
     }
 

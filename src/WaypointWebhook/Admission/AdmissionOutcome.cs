@@ -27,7 +27,8 @@ public enum BadRequestCause
 public abstract record AdmissionOutcome;
 
 /// <summary>A plain-text error; never a 500, since nothing a client sends is our failure.</summary>
-public sealed record BadRequest(int StatusCode, BadRequestCause Cause, string Message) : AdmissionOutcome;
+/// <param name="Uid">The review's uid when it could be read, for the log line.</param>
+public sealed record BadRequest(int StatusCode, BadRequestCause Cause, string Message, string? Uid = null) : AdmissionOutcome;
 
 /// <summary>An AdmissionReview answer, with what logs and metrics need.</summary>
 public sealed record Answered(

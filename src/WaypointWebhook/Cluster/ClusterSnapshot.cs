@@ -6,8 +6,6 @@ namespace WaypointWebhook.Cluster;
 /// <summary>An immutable cluster view: built once (from manifests, or a watch cache's state) and read concurrently.</summary>
 public sealed class ClusterSnapshot : IClusterView
 {
-    public static readonly ClusterSnapshot Empty = new([], [], []);
-
     private readonly Dictionary<(string Namespace, string Name), GatewayInfo> gateways;
     private readonly Dictionary<string, GatewayClassInfo> gatewayClasses;
     private readonly Dictionary<string, NamespaceInfo> namespaces;

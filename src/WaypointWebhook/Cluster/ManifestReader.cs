@@ -28,7 +28,7 @@ public static class ManifestReader
         {
             if (path == "-")
             {
-                ReadText((stdin ?? Console.In).ReadToEnd(), "<stdin>", json: false, manifests);
+                Read(null, stdin ?? Console.In, "<stdin>", manifests);
             }
             else if (Directory.Exists(path))
             {
@@ -56,7 +56,7 @@ public static class ManifestReader
     public static List<Manifest> ReadText(string text, string source)
     {
         var manifests = new List<Manifest>();
-        ReadText(text, source, json: false, manifests);
+        Read(null, new StringReader(text), source, manifests);
         return manifests;
     }
 
@@ -80,9 +80,6 @@ public static class ManifestReader
             throw new ManifestException($"{file}: cannot read: {e.Message}", e);
         }
     }
-
-    private static void ReadText(string text, string source, bool json, List<Manifest> manifests) =>
-        Read(json ? Encoding.UTF8.GetBytes(text) : null, json ? null : new StringReader(text), source, manifests);
 
     /// <summary>Reads JSON from <paramref name="jsonBytes"/>, or YAML from <paramref name="yaml"/>.</summary>
     private static void Read(byte[]? jsonBytes, TextReader? yaml, string source, List<Manifest> manifests)

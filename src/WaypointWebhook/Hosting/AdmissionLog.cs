@@ -3,8 +3,9 @@ using WaypointWebhook.Admission;
 namespace WaypointWebhook.Hosting;
 
 /// <summary>
-/// One structured event per admission: denied and warned at Information (uid, kind, object, operation,
-/// reason codes), allowed at Debug, bad requests at Warning. Never the object body.
+/// One structured event per admission, each with the AdmissionReview uid ("-" when the body had none):
+/// denied and warned at Information (kind, object, operation, reason codes), allowed at Debug, bad
+/// requests at Warning. Never the object body.
 /// </summary>
 public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger)
 {
@@ -19,7 +20,7 @@ public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger)
                 Allowed(answered.Uid, answered.Verdict, answered.Kind, answered.Namespace, answered.Name, answered.Operation, answered.Patched, answered.Evaluated, endpoint, elapsed.TotalMilliseconds);
                 break;
             case BadRequest bad:
-                Rejected(endpoint, bad.StatusCode, bad.Cause, bad.Message);
+                Rejected(bad.Uid ?? "-", endpoint, bad.StatusCode, bad.Cause, bad.Message);
                 break;
         }
     }
@@ -42,6 +43,6 @@ public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger)
     [LoggerMessage(Level = LogLevel.Debug, Message = "Admission {Uid} {Verdict} {Kind} {Namespace}/{Name} {Operation} patched={Patched} evaluated={Evaluated} endpoint={Endpoint} in {ElapsedMs:F2} ms")]
     private partial void Allowed(string uid, string verdict, string kind, string? @namespace, string? name, string operation, bool patched, bool evaluated, AdmissionEndpoint endpoint, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request to {Endpoint} with {StatusCode} ({Cause}): {Message}")]
-    private partial void Rejected(AdmissionEndpoint endpoint, int statusCode, BadRequestCause cause, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admission {Uid} rejected: request to {Endpoint} answered {StatusCode} ({Cause}): {Message}")]
+    private partial void Rejected(string uid, AdmissionEndpoint endpoint, int statusCode, BadRequestCause cause, string message);
 }

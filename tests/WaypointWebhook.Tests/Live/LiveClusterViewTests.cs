@@ -182,6 +182,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     public async Task Admissions_make_no_API_request_and_survive_heavy_churn()
     {
         await StartAndSync();
+        await WaitFor(() => api.ActiveWatches == 3, "the three watches"); // the caches' own requests, made after the lists
         var handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions()), view);
         var body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Reviews.PodReview("u", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
         var requestsBefore = api.Requests.Count;

@@ -42,10 +42,8 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
     /// <summary>When the cache last heard from the API server (list, event or bookmark); null before the first list.</summary>
     public DateTimeOffset? LastEvent => Interlocked.Read(ref lastEventTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
-    /// <summary>Counts of what happened, for tests and metrics.</summary>
+    /// <summary>How many full lists the cache has made: one at start, one more per expired resourceVersion.</summary>
     public int Lists { get; private set; }
-
-    public int Watches { get; private set; }
 
     public T? Get(string key) => items.GetValueOrDefault(key);
 
@@ -133,7 +131,6 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
 
     private async Task<WatchOutcome> WatchAsync(string resourceVersion, Backoff backoff, CancellationToken cancellationToken)
     {
-        Watches++;
         var expired = false;
         Exception? streamError = null;
         var seconds = timing.MinWatchSeconds + Random.Shared.Next(timing.MinWatchSeconds + 1);
