@@ -7,6 +7,7 @@ namespace WaypointWebhook.Tests.Integration;
 /// <summary>A CA and a serving certificate for localhost made at test time, written as PEM files.</summary>
 public sealed class TestCertificates : IDisposable
 {
+    /// <param name="validFor">The leaf's validity from five minutes ago (negative: long expired).</param>
     public TestCertificates(TimeSpan? validFor = null, string commonName = "localhost")
     {
         Directory = Path.Combine(Path.GetTempPath(), "waypoint-certs-" + Guid.NewGuid().ToString("N"));
@@ -17,7 +18,7 @@ public sealed class TestCertificates : IDisposable
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         var now = DateTimeOffset.UtcNow.AddMinutes(-5);
-        Authority = caRequest.CreateSelfSigned(now, now.AddDays(30));
+        Authority = caRequest.CreateSelfSigned(now.AddDays(-30), now.AddDays(400));
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
@@ -27,7 +28,9 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        using var leaf = request.Create(Authority, now, now.Add(validFor ?? TimeSpan.FromDays(10)), RandomNumberGenerator.GetBytes(16));
+        var validity = validFor ?? TimeSpan.FromDays(10);
+        var notBefore = validity > TimeSpan.Zero ? now : now.Add(validity).AddDays(-1);
+        using var leaf = request.Create(Authority, notBefore, now.Add(validity), RandomNumberGenerator.GetBytes(16));
         Serial = leaf.SerialNumber;
 
         CertificateFile = Path.Combine(Directory, "tls.crt");
