@@ -42,7 +42,7 @@ public static class AnalyzeCommand
         };
         format.AcceptOnlyFromAmong("text", "json");
 
-        var command = new Command("analyze", "Evaluates the waypoint rules over manifest files, as the webhook would on CREATE.")
+        var command = new Command("analyze", "Evaluates the waypoint rules as the webhook would on CREATE: over manifest files, or without -f over the live cluster.")
         {
             files, clusterState, kubeconfig, ns, format,
         };
