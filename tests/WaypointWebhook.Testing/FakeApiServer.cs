@@ -63,6 +63,9 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>When set, every request fails with 503 (an API server outage).</summary>
     public bool Down { get; set; }
 
+    /// <summary>When set, watches answer 200 and end at once without an event (a proxy cutting them).</summary>
+    public bool WatchesEndAtOnce { get; set; }
+
     public int ActiveWatches
     {
         get
@@ -312,6 +315,12 @@ public sealed class FakeApiServer : IAsyncDisposable
                 await Json(context, 410, status);
             }
 
+            return;
+        }
+
+        if (WatchesEndAtOnce)
+        {
+            context.Response.ContentType = "application/json";
             return;
         }
 

@@ -54,13 +54,26 @@ public static class WebhookServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            var address = serve.BindAddress ?? IPAddress.Any;
-            kestrel.Listen(address, serve.Port, listen =>
+
+            // Any address binds IPv6 and IPv4 both (dual-stack clusters give pods IPv6 addresses).
+            void Listen(int port, Action<ListenOptions> configure)
+            {
+                if (serve.BindAddress is { } address)
+                {
+                    kestrel.Listen(address, port, configure);
+                }
+                else
+                {
+                    kestrel.ListenAnyIP(port, configure);
+                }
+            }
+
+            Listen(serve.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
             });
-            kestrel.Listen(address, serve.HealthPort, listen => listen.Protocols = HttpProtocols.Http1);
+            Listen(serve.HealthPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
 
         ConfigureMetricsExport();

@@ -163,6 +163,22 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watches_that_end_at_once_back_off_instead_of_looping()
+    {
+        await StartAndSync();
+        await WaitFor(() => api.ActiveWatches == 3, "the three watches");
+        api.WatchesEndAtOnce = true;
+        var before = WatchRequests(Gateways);
+
+        api.DropWatches();
+        await Task.Delay(1500);
+
+        // Backoff from 20 ms doubling to 200 ms allows about ten attempts in 1.5 s; a loop would make thousands.
+        Assert.InRange(WatchRequests(Gateways) - before, 1, 30);
+        Assert.Equal(1, ListRequests(Gateways));
+    }
+
+    [Fact]
     public async Task Outage_keeps_the_last_state_and_recovers()
     {
         await StartAndSync();

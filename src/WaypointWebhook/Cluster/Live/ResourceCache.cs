@@ -68,7 +68,7 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
                     continue;
                 }
 
-                if (!outcome.Failed)
+                if (!outcome.Failed && !outcome.ClosedAtOnce)
                 {
                     continue; // a normal close (timeoutSeconds): re-watch at once
                 }
@@ -132,6 +132,8 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
     private async Task<WatchOutcome> WatchAsync(string resourceVersion, Backoff backoff, CancellationToken cancellationToken)
     {
         var expired = false;
+        var events = 0;
+        var started = DateTimeOffset.UtcNow;
         Exception? streamError = null;
         var seconds = timing.MinWatchSeconds + Random.Shared.Next(timing.MinWatchSeconds + 1);
         await foreach (var change in source.WatchAsync(resourceVersion, seconds, e =>
@@ -146,6 +148,7 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
                            }
                        }, cancellationToken).ConfigureAwait(false))
         {
+            events++;
             Touch();
             backoff.Reset();
             switch (change.Type)
@@ -166,7 +169,10 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
             logger.LogWarning("Watch of {Resource} reported {Error}", Name, streamError.Message);
         }
 
-        return new WatchOutcome(resourceVersion, expired, streamError is not null && !expired);
+        // A stream that ends at once without an event (a proxy cutting watches, say) must not become a
+        // tight loop of requests against the API server: it backs off like a failure.
+        var closedAtOnce = events == 0 && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(1);
+        return new WatchOutcome(resourceVersion, expired, streamError is not null && !expired, closedAtOnce);
     }
 
     private void Touch() => Interlocked.Exchange(ref lastEventTicks, DateTimeOffset.UtcNow.UtcTicks);
@@ -178,5 +184,5 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
         _ => false,
     };
 
-    private sealed record WatchOutcome(string ResourceVersion, bool Expired, bool Failed);
+    private sealed record WatchOutcome(string ResourceVersion, bool Expired, bool Failed, bool ClosedAtOnce);
 }
