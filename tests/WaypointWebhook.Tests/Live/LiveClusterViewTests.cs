@@ -173,7 +173,8 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.DropWatches();
         await Task.Delay(1500);
 
-        // Backoff from 20 ms doubling to 200 ms allows about ten attempts in 1.5 s; a loop would make thousands.
+        // An empty watch body is an error to the client: backoff from 20 ms doubling to 200 ms allows
+        // about ten attempts in 1.5 s, where an immediate retry would make hundreds.
         Assert.InRange(WatchRequests(Gateways) - before, 1, 30);
         Assert.Equal(1, ListRequests(Gateways));
     }

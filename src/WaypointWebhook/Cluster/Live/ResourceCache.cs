@@ -68,7 +68,7 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
                     continue;
                 }
 
-                if (!outcome.Failed && !outcome.ClosedAtOnce)
+                if (!outcome.Failed)
                 {
                     continue; // a normal close (timeoutSeconds): re-watch at once
                 }
@@ -132,8 +132,6 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
     private async Task<WatchOutcome> WatchAsync(string resourceVersion, Backoff backoff, CancellationToken cancellationToken)
     {
         var expired = false;
-        var events = 0;
-        var started = DateTimeOffset.UtcNow;
         Exception? streamError = null;
         var seconds = timing.MinWatchSeconds + Random.Shared.Next(timing.MinWatchSeconds + 1);
         await foreach (var change in source.WatchAsync(resourceVersion, seconds, e =>
@@ -148,7 +146,6 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
                            }
                        }, cancellationToken).ConfigureAwait(false))
         {
-            events++;
             Touch();
             backoff.Reset();
             switch (change.Type)
@@ -169,10 +166,7 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
             logger.LogWarning("Watch of {Resource} reported {Error}", Name, streamError.Message);
         }
 
-        // A stream that ends at once without an event (a proxy cutting watches, say) must not become a
-        // tight loop of requests against the API server: it backs off like a failure.
-        var closedAtOnce = events == 0 && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(1);
-        return new WatchOutcome(resourceVersion, expired, streamError is not null && !expired, closedAtOnce);
+        return new WatchOutcome(resourceVersion, expired, streamError is not null && !expired);
     }
 
     private void Touch() => Interlocked.Exchange(ref lastEventTicks, DateTimeOffset.UtcNow.UtcTicks);
@@ -184,5 +178,5 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
         _ => false,
     };
 
-    private sealed record WatchOutcome(string ResourceVersion, bool Expired, bool Failed, bool ClosedAtOnce);
+    private sealed record WatchOutcome(string ResourceVersion, bool Expired, bool Failed);
 }
