@@ -220,4 +220,37 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
             Assert.All(Webhooks(RenderedManifests.Single(objects, kind)), w => Assert.Equal(bundle, ((string?)w["clientConfig"]!["caBundle"])?.Replace("\n", string.Empty)));
         }
     }
+
+    [Fact]
+    public void Match_conditions_are_valid_cel_that_selects_the_right_objects()
+    {
+        // Every condition of both configurations, evaluated by an independent CEL implementation
+        // (tests/cel/check.mjs) against sample objects that must and must not reach the webhook.
+        var conditions = new JsonArray();
+        foreach (var kind in new[] { "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" })
+        {
+            foreach (var webhook in Webhooks(RenderedManifests.Single(rendered.Overlays["base"], kind)))
+            {
+                foreach (var condition in webhook["matchConditions"]?.AsArray() ?? [])
+                {
+                    conditions.Add(new JsonObject { ["webhook"] = (string?)webhook["name"], ["expr"] = (string?)condition!["expression"] });
+                }
+            }
+        }
+
+        var file = Path.Combine(rendered.Directory, "conditions.json");
+        File.WriteAllText(file, conditions.ToJsonString());
+        var cel = Path.Combine(Reviews.RepoRoot, "tests", "cel");
+        if (!Directory.Exists(Path.Combine(cel, "node_modules", "@marcbachmann", "cel-js")))
+        {
+            var (installed, installOutput) = RenderedManifests.Exec("npm", cel, "ci", "--no-audit", "--no-fund");
+            Assert.True(installed == 0, "npm ci in tests/cel failed: " + installOutput);
+        }
+
+        var (exit, output) = RenderedManifests.Exec("node", cel, "check.mjs", file);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"all {conditions.Count} conditions behave", output);
+        Assert.Equal(8, conditions.Count);
+    }
 }

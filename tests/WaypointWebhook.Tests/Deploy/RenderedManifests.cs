@@ -59,6 +59,22 @@ public sealed class RenderedManifests : IDisposable
         return output.Result;
     }
 
+    /// <summary>Runs a program in a folder; returns its exit code and everything it printed.</summary>
+    public static (int ExitCode, string Output) Exec(string file, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
     private static void Copy(string from, string to)
     {
         System.IO.Directory.CreateDirectory(to);
