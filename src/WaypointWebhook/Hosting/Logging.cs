@@ -27,7 +27,6 @@ public static class Logging
             .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .Enrich.FromLogContext()
             .WriteTo.Async(sink => sink.Sink(output), bufferSize: 10_000, blockWhenFull: false)
             .CreateLogger();
     }

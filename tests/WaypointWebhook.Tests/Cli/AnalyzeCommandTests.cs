@@ -220,4 +220,33 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.StartsWith("error: ", error);
     }
+
+    [Fact]
+    public async Task Unreadable_kubeconfig_exits_2_naming_it()
+    {
+        var (exit, _, error) = await Run("analyze", "--kubeconfig", Path.Combine(dir, "missing-kubeconfig"));
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"error: cannot configure the Kubernetes client from {Path.Combine(dir, "missing-kubeconfig")}", error);
+    }
+
+    [Theory]
+    [InlineData("--port", "8443", "--health-port", "8443")]
+    [InlineData("--port", "0", "--health-port", "8080")]
+    public async Task Serve_rejects_unusable_ports_with_exit_2(params string[] ports)
+    {
+        var (exit, _, error) = await Run(["serve", "--cluster-state", ExampleCluster, "--tls-cert-file", "x", "--tls-private-key-file", "y", .. ports]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("error: --port and --health-port must be two different ports between 1 and 65535\n", error.Replace("\r", string.Empty));
+    }
+
+    [Fact]
+    public async Task Serve_with_an_invalid_setting_exits_2_before_binding_anything()
+    {
+        var (exit, _, error) = await Run("serve", "--cluster-state", ExampleCluster, "--tls-cert-file", "x", "--tls-private-key-file", "y", "--Webhook:MissingWaypointVerdict=Maybe");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Webhook:MissingWaypointVerdict: must be Warn or Deny, not \"Maybe\"", error);
+    }
 }

@@ -243,13 +243,13 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
         var cel = Path.Combine(Reviews.RepoRoot, "tests", "cel");
         if (!Directory.Exists(Path.Combine(cel, "node_modules", "@marcbachmann", "cel-js")))
         {
-            var (installed, installOutput) = RenderedManifests.Exec("npm", cel, "ci", "--no-audit", "--no-fund");
-            Assert.True(installed == 0, "npm ci in tests/cel failed: " + installOutput);
+            var (installed, _, installError) = RenderedManifests.Exec("npm", cel, "ci", "--no-audit", "--no-fund");
+            Assert.True(installed == 0, "npm ci in tests/cel failed: " + installError);
         }
 
-        var (exit, output) = RenderedManifests.Exec("node", cel, "check.mjs", file);
+        var (exit, output, error) = RenderedManifests.Exec("node", cel, "check.mjs", file);
 
-        Assert.True(exit == 0, output);
+        Assert.True(exit == 0, output + error);
         Assert.Contains($"all {conditions.Count} conditions behave", output);
         Assert.Equal(8, conditions.Count);
     }

@@ -43,24 +43,15 @@ public sealed class RenderedManifests : IDisposable
         return YamlToJson.Documents(new StringReader(yaml)).Select(bytes => JsonNode.Parse(bytes)!.AsObject()).ToList();
     }
 
-    private static string Run(string file, params string[] args)
+    private string Run(string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {error.Result}");
-        return output.Result;
+        var (exitCode, output, error) = Exec(file, Directory, args);
+        Assert.True(exitCode == 0, $"{file} {string.Join(' ', args)} failed: {error}");
+        return output;
     }
 
-    /// <summary>Runs a program in a folder; returns its exit code and everything it printed.</summary>
-    public static (int ExitCode, string Output) Exec(string file, string workingDirectory, params string[] args)
+    /// <summary>Runs a program in a folder; returns its exit code, standard output and standard error.</summary>
+    public static (int ExitCode, string Output, string Error) Exec(string file, string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         foreach (var arg in args)
@@ -72,7 +63,7 @@ public sealed class RenderedManifests : IDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        return (process.ExitCode, output.Result, error.Result);
     }
 
     private static void Copy(string from, string to)
