@@ -4,7 +4,17 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Objects;
 
-/// <summary>Reads an annotations map, keeping the one annotation the rules read.</summary>
+/// <summary>
+/// Reads an annotations map, keeping the one annotation the rules read and materializing no other
+/// value (a <c>last-applied-configuration</c> is tens of kilobytes on every object applied by kubectl).
+/// </summary>
+/// <remarks>
+/// Annotations are <c>map[string]string</c>: every value is one string (or null) token, so the map is
+/// walked token by token and nothing is ever skipped. That matters: <see cref="Utf8JsonReader.Skip"/>
+/// throws whenever the reader holds a partial buffer, which is how the serializer hands a converter
+/// its input when it reads a stream (a list response, a watch): the whole value is buffered, but the
+/// reader is not a final block. A value of any other type is a JSON error naming the annotation.
+/// </remarks>
 public sealed class InboundBindingAnnotationConverter : JsonConverter<string?>
 {
     public override bool HandleNull => true;
@@ -18,7 +28,7 @@ public sealed class InboundBindingAnnotationConverter : JsonConverter<string?>
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException("metadata.annotations must be an object");
+            throw new JsonException("metadata.annotations must be an object of strings");
         }
 
         string? binding = null;
@@ -26,14 +36,23 @@ public sealed class InboundBindingAnnotationConverter : JsonConverter<string?>
         {
             var wanted = reader.ValueTextEquals(WaypointLabels.InboundBindingAnnotation);
             reader.Read();
-            if (wanted && reader.TokenType == JsonTokenType.String)
+            switch (reader.TokenType)
             {
-                binding = reader.GetString();
+                case JsonTokenType.String when wanted:
+                    binding = reader.GetString();
+                    break;
+                case JsonTokenType.String or JsonTokenType.Null:
+                    break;
+                default:
+                    throw new JsonException(wanted
+                        ? $"annotation {WaypointLabels.InboundBindingAnnotation} must be a string"
+                        : "metadata.annotations values must be strings");
             }
-            else
-            {
-                reader.Skip();
-            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new JsonException("metadata.annotations must be an object of strings");
         }
 
         return binding;
