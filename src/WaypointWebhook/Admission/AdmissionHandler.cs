@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
@@ -19,9 +18,6 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
     private readonly WaypointPolicy unconfirmed = new(policy.Options with { MissingWaypointVerdict = Verdict.Warn });
 
     private const string ApiVersion = "admission.k8s.io/v1";
-
-    /// <summary>The API server shows at most this much of one warning.</summary>
-    public const int MaxWarningLength = 256;
 
     /// <summary>
     /// Answers one review from the cluster view alone, except when a Gateway missing from the view would
@@ -122,12 +118,12 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var response = new AdmissionResponse { Uid = request.Uid!, Allowed = decision.Allowed };
         if (!decision.Allowed)
         {
-            response.Status = new AdmissionStatus { Code = 403, Reason = "Forbidden", Message = DenyMessage(decision.Denials) };
+            response.Status = new AdmissionStatus { Code = 403, Reason = "Forbidden", Message = AdmissionMessages.DenyMessage(decision.Denials) };
         }
 
         if (decision.Warnings.Count > 0)
         {
-            response.Warnings = decision.Warnings.Select(Warning).ToList();
+            response.Warnings = decision.Warnings.Select(AdmissionMessages.Warning).ToList();
         }
 
         return Answer(request, response, subject, decision.Denials, decision.Warnings, evaluated: true, patched: false);
@@ -138,7 +134,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var response = new AdmissionResponse { Uid = request.Uid!, Allowed = true };
         if (subject is GatewaySubject gateway && policy.DefaultTrafficType(operation, gateway, view) is { } trafficType)
         {
-            response.Patch = JsonPatch.AddLabel(WaypointLabels.WaypointFor, trafficType, hasLabels: request.Object!.Metadata?.Labels is not null);
+            response.Patch = JsonPatch.AddLabel(request.Object!, WaypointLabels.WaypointFor, trafficType);
             response.PatchType = JsonPatch.PatchType;
         }
 
@@ -231,57 +227,6 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         "CONNECT" => Operation.Connect,
         _ => null,
     };
-
-    /// <summary>One line with every deny finding and its reason code, as <c>kubectl</c> prints it.</summary>
-    public static string DenyMessage(IReadOnlyList<Finding> denials)
-    {
-        var message = new StringBuilder();
-        foreach (var finding in denials)
-        {
-            if (message.Length > 0)
-            {
-                message.Append(' ');
-            }
-
-            message.Append('[').Append(finding.Reason).Append("] ").Append(finding.Message);
-        }
-
-        return OneLine(message.ToString());
-    }
-
-    /// <summary>A warning as the API server accepts it: one line of at most 256 characters.</summary>
-    public static string Warning(Finding finding)
-    {
-        var text = OneLine($"[{finding.Reason}] {finding.Message}");
-        return text.Length <= MaxWarningLength ? text : string.Concat(text.AsSpan(0, MaxWarningLength - 3), "...");
-    }
-
-    /// <summary>
-    /// Messages quote user values safely already; object names and namespaces come from the request, so
-    /// any control character left is escaped here: a warning is an HTTP header, a denial one line.
-    /// </summary>
-    private static string OneLine(string text)
-    {
-        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.Contains('\u007f'))
-        {
-            return text;
-        }
-
-        var clean = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            if (c < ' ' || c == '\u007f')
-            {
-                clean.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                clean.Append(c);
-            }
-        }
-
-        return clean.ToString();
-    }
 
     private static string Clip(string? value) => value is null ? string.Empty : value.Length > 64 ? value[..64] + "..." : value;
 }

@@ -7,8 +7,12 @@ public static class JsonPatch
 {
     public const string PatchType = "JSONPatch";
 
+    /// <summary>Adds the label <paramref name="key"/> to <paramref name="target"/>, the object under admission.</summary>
+    public static string AddLabel(Objects.KubeObject target, string key, string value) =>
+        AddLabel(key, value, hasLabels: target.Metadata?.Labels is not null);
+
     /// <param name="hasLabels">Whether the object has a <c>metadata.labels</c> map to add into.</param>
-    public static string AddLabel(string key, string value, bool hasLabels)
+    private static string AddLabel(string key, string value, bool hasLabels)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -60,7 +60,7 @@ public sealed class AdmissionHandlerTests
         Assert.Null(response["status"]);
         var warning = Assert.Single(response["warnings"]!.AsArray());
         Assert.StartsWith("[WaypointIsNotReady] Service default/s: istio.io/use-waypoint=later refers to waypoint Gateway default/later", (string?)warning);
-        Assert.True(((string)warning!).Length <= AdmissionHandler.MaxWarningLength);
+        Assert.True(((string)warning!).Length <= AdmissionMessages.MaxWarningLength);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class AdmissionHandlerTests
     {
         var finding = new Policy.Model.Finding("W5", "WaypointIsNotReady", Policy.Model.Verdict.Warn, "f", new string('x', 400), "s");
 
-        var warning = AdmissionHandler.Warning(finding);
+        var warning = AdmissionMessages.Warning(finding);
 
         Assert.Equal(256, warning.Length);
         Assert.EndsWith("...", warning);

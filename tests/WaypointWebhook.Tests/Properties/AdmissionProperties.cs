@@ -40,7 +40,7 @@ public sealed class AdmissionProperties
                     Assert.False(warnMode, "Warn mode must never deny");
                 }
 
-                Assert.All(answered.Review.Response.Warnings ?? [], w => Assert.InRange(w.Length, 1, AdmissionHandler.MaxWarningLength));
+                Assert.All(answered.Review.Response.Warnings ?? [], w => Assert.InRange(w.Length, 1, AdmissionMessages.MaxWarningLength));
                 Assert.All(answered.Review.Response.Warnings ?? [], w => Assert.DoesNotContain(w, c => c < ' '));
                 break;
             case BadRequest bad:
