@@ -44,8 +44,8 @@ public sealed record GatewayClassInfo(
 public sealed record NamespaceInfo(string Name, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>
-/// The read-only cluster state the policy consults. Implementations are in-memory (watch caches or a
-/// manifest snapshot) so the request path never waits on the API server.
+/// The read-only cluster state the policy consults. Implementations are in memory (a snapshot of watch
+/// caches or of manifest files), so evaluation never waits on the API server.
 /// </summary>
 public interface IClusterView
 {
@@ -54,4 +54,13 @@ public interface IClusterView
     GatewayClassInfo? GetGatewayClass(string name);
 
     NamespaceInfo? GetNamespace(string name);
+
+    /// <summary>
+    /// Whether the view's miss of this Gateway could not be confirmed with the API server (it did not
+    /// answer in time): a denial must not rest on it. A snapshot of files knows its misses are misses.
+    /// </summary>
+    bool IsUnconfirmedGateway(ObjectKey gateway) => false;
+
+    /// <summary>Whether the view does not know this Namespace and the API server could not be asked or did not know it either.</summary>
+    bool IsUnconfirmedNamespace(string name) => false;
 }

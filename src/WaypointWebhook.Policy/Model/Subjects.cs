@@ -28,7 +28,14 @@ public enum TrafficNeed
 }
 
 /// <summary>An object the webhook evaluates.</summary>
-public abstract record Subject(ObjectRef Object);
+public abstract record Subject(ObjectRef Object)
+{
+    /// <summary>
+    /// The namespace the object belongs to for the rules: whose waypoint it may use, whose allowedRoutes
+    /// must admit it, whether it is excluded. A Namespace is its own; a GatewayClass has none.
+    /// </summary>
+    public virtual string? ConsumerNamespace => Object.Namespace;
+}
 
 /// <summary>
 /// An object that can enroll in a waypoint. Most have one enrollment (their labels); a ServiceEntry
@@ -42,6 +49,8 @@ public sealed record EnrollingSubject(
 {
     /// <summary>The object's own labels (the first enrollment's): exemptions and W10 read them.</summary>
     public EnrollmentLabels Labels => Enrollments[0].Labels;
+
+    public override string? ConsumerNamespace => Kind == SubjectKind.Namespace ? Object.Name : Object.Namespace;
 }
 
 public sealed record GatewaySubject(GatewayInfo Gateway) : Subject(new ObjectRef("Gateway", Gateway.Namespace, Gateway.Name));

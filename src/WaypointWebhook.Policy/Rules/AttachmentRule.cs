@@ -15,12 +15,21 @@ public static class AttachmentRule
         rules.RuleFor(c => c.Target)
             .Must(t => t!.AttachmentAllowed)
             .When(c => c.Target is { IsWaypoint: true })
-            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
+            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict, c => c.UseWaypointField, c => c.Enrollment.Labels.Field, c =>
                 $"{c.Who}: {c.Reference} refers to waypoint {c.Target}, whose {Why(c)}, so namespace {c.ConsumerNamespace} may not use it " +
                 $"and istiod would silently ignore the reference. Fix: on the Gateway's {ListenerName(c)}, set allowedRoutes.namespaces.from: " +
                 $"All, or from: Selector with a selector that matches {c.ConsumerNamespace} (e.g. matchLabels " +
                 $"{WaypointLabels.NamespaceName}: {c.ConsumerNamespace}).");
     }
+
+    /// <summary>
+    /// A selector judged on a namespace nobody could describe (created a moment ago, not yet in the view,
+    /// and the API server did not answer) would deny on a guess: warn instead (spec section 3).
+    /// </summary>
+    private static Verdict Verdict(EnrollmentCheck c) =>
+        c.ConsumerNamespaceUnconfirmed && Attachment.FromOf(c.Target!.AttachmentListener) == Attachment.FromSelector
+            ? Model.Verdict.Warn
+            : Model.Verdict.Deny;
 
     private static string Why(EnrollmentCheck c)
     {

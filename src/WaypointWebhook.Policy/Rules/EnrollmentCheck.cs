@@ -18,7 +18,7 @@ public sealed class EnrollmentCheck
         UseWaypoint = enrollment.Labels.Get(WaypointLabels.UseWaypoint);
         UseWaypointNamespace = enrollment.Labels.Get(WaypointLabels.UseWaypointNamespace);
         HasUseWaypointNamespace = enrollment.Labels.Has(WaypointLabels.UseWaypointNamespace);
-        ConsumerNamespace = subject.Kind == SubjectKind.Namespace ? subject.Object.Name : subject.Object.Namespace ?? string.Empty;
+        ConsumerNamespace = subject.ConsumerNamespace ?? string.Empty;
     }
 
     public EnrollingSubject Subject { get; }
@@ -49,6 +49,12 @@ public sealed class EnrollmentCheck
     /// <summary>Set when the reference is syntactically valid and was looked up.</summary>
     public ResolvedWaypoint? Target { get; private set; }
 
+    /// <summary>The target Gateway is missing from the view, and the API server could not confirm that it is missing.</summary>
+    public bool TargetUnconfirmed { get; private set; }
+
+    /// <summary>The consumer namespace's labels are a guess (its name only): neither the view nor the API server knew it.</summary>
+    public bool ConsumerNamespaceUnconfirmed { get; private set; }
+
     /// <summary>Whether the object (or, for a Pod or pod template, its namespace) is in ambient mode (W11).</summary>
     public bool InAmbient { get; private set; }
 
@@ -75,11 +81,11 @@ public sealed class EnrollmentCheck
         var consumerLabels = check.ConsumerLabels(view);
         check.InAmbient = IsAmbient(subject, enrollment, consumerLabels);
 
-        var referenceValid = check.NamesWaypoint && check.IsNameValid && (!check.HasUseWaypointNamespace || check.IsNamespaceValid);
-        if (referenceValid)
+        check.ConsumerNamespaceUnconfirmed = subject.Kind != SubjectKind.Namespace && view.IsUnconfirmedNamespace(check.ConsumerNamespace);
+        if (WaypointReference.TargetOf(enrollment.Labels, check.ConsumerNamespace) is { } target)
         {
-            var gatewayNamespace = check.HasUseWaypointNamespace ? check.UseWaypointNamespace! : check.ConsumerNamespace;
-            check.Target = ResolvedWaypoint.Resolve(gatewayNamespace, check.UseWaypoint!, check.ConsumerNamespace, consumerLabels, view, classes);
+            check.Target = ResolvedWaypoint.Resolve(target.Namespace, target.Name, check.ConsumerNamespace, consumerLabels, view, classes);
+            check.TargetUnconfirmed = check.Target.Gateway is null && view.IsUnconfirmedGateway(target);
         }
 
         return check;

@@ -5,7 +5,8 @@ namespace WaypointWebhook.Policy.Rules;
 
 /// <summary>
 /// W5: the waypoint does not exist yet (GitOps may apply it later) or is not programmed yet. Both may
-/// still become right, so they warn; a missing Gateway denies only when configured to.
+/// still become right, so they warn; a missing Gateway denies only when configured to, and only when its
+/// absence is certain (a live view that could not confirm a miss with the API server only warns).
 /// </summary>
 public static class WaypointReadinessRule
 {
@@ -17,13 +18,12 @@ public static class WaypointReadinessRule
             .Reports(
                 "W5",
                 ReasonCodes.WaypointIsNotReady,
-                c => c.Options.MissingWaypointVerdict,
+                c => c.TargetUnconfirmed ? Verdict.Warn : c.Options.MissingWaypointVerdict,
                 c => c.UseWaypointField,
                 c => c.Enrollment.Labels.Field,
                 c => $"{c.Who}: {c.Reference} refers to waypoint Gateway {c.Target}, which does not exist; until it does, " +
                      $"traffic bypasses any waypoint. Fix: create it (istioctl waypoint apply -n {c.Target!.Namespace} " +
-                     $"--name {c.Target.Name}) or correct the name.",
-                c => c.Target!.ToString());
+                     $"--name {c.Target.Name}) or correct the name.");
 
         // A Gateway with no status at all comes from a manifest file (the API server always defaults one),
         // so its readiness is unknown rather than false.

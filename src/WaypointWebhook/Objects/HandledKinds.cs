@@ -45,6 +45,12 @@ public static class HandledKinds
         new(GatewayApi, "v1", "GatewayClass", "gatewayclasses", KindShape.GatewayClass),
     ];
 
+    public static HandledKind Namespace => All[0];
+
+    public static HandledKind Gateway => ByGroupKind[(GatewayApi, "Gateway")];
+
+    public static HandledKind GatewayClass => ByGroupKind[(GatewayApi, "GatewayClass")];
+
     private static readonly Dictionary<(string Group, string Kind), HandledKind> ByGroupKind =
         All.ToDictionary(k => (k.Group, k.Kind));
 

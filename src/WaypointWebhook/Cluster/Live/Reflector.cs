@@ -1,54 +1,42 @@
-using System.Collections.Immutable;
 using System.Net;
 using k8s;
 using k8s.Autorest;
+using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster.Live;
 
-/// <summary>Timing of the list+watch loop; tests shorten it.</summary>
-public sealed record CacheTiming
-{
-    public int PageSize { get; init; } = 500;
-
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Watches are renewed every 5 to 10 minutes (randomized, as client-go does) so a silent stream cannot go stale.</summary>
-    public int MinWatchSeconds { get; init; } = 300;
-}
-
 /// <summary>
-/// A list+watch cache of one resource (the reflector pattern): a paginated list, then a watch from the
-/// list's resourceVersion. A closed stream re-watches from the last resourceVersion seen; 410 Gone
-/// (an ERROR event or the HTTP status) lists afresh and swaps the whole state at once. Readers get an
-/// immutable map through one volatile read, so they never see a torn state.
+/// Keeps one resource's table in the <see cref="ClusterStore"/> current (client-go's reflector): a
+/// paginated list, then a watch from the list's resourceVersion. A closed stream re-watches from the last
+/// resourceVersion seen; 410 Gone (an ERROR event or the HTTP status) lists afresh and replaces the table
+/// whole. Every change goes through the store's one writer, with the merge rules of <see cref="ResourceTable{T}"/>.
 /// </summary>
-public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timing, ILogger logger) where T : class
+public sealed class Reflector<T>(
+    IResourceSource<T> source,
+    ClusterStore store,
+    Func<ClusterSnapshot, ResourceTable<T>> table,
+    Func<ClusterSnapshot, ResourceTable<T>, ClusterSnapshot> withTable,
+    CacheTiming timing,
+    ILogger logger) where T : class
 {
-    private volatile ImmutableDictionary<string, T> items = ImmutableDictionary<string, T>.Empty.WithComparers(StringComparer.Ordinal);
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long lastEventTicks;
+    private int lists;
 
     public string Name => source.Name;
 
-    public ImmutableDictionary<string, T> Items => items;
+    /// <summary>This resource's table in the store's current snapshot.</summary>
+    public ResourceTable<T> Table => table(store.Current);
 
     public bool IsSynced => synced.Task.IsCompleted;
 
-    /// <summary>Completes once the first full list is in.</summary>
-    public Task Synced => synced.Task;
-
-    /// <summary>When the cache last heard from the API server (list, event or bookmark); null before the first list.</summary>
+    /// <summary>When the reflector last heard from the API server (list, event or bookmark); null before the first list.</summary>
     public DateTimeOffset? LastEvent => Interlocked.Read(ref lastEventTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
-    /// <summary>How many full lists the cache has made: one at start, one more per expired resourceVersion.</summary>
-    public int Lists { get; private set; }
+    /// <summary>How many full lists were made: one at start, one more per expired resourceVersion.</summary>
+    public int Lists => Volatile.Read(ref lists);
 
-    public T? Get(string key) => items.GetValueOrDefault(key);
-
-    /// <summary>Adds an object learned outside the watch (a confirming GET); the watch will confirm or replace it.</summary>
-    public void Upsert(string key, T item) => items = items.SetItem(key, item);
+    public ResourceStatus Status => new(Name, Table.Count, LastEvent);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -85,7 +73,7 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
             }
             catch (Exception e)
             {
-                logger.LogWarning("List or watch of {Resource} failed ({Error}); serving the last known state ({Count} objects) and retrying", Name, e.Message, items.Count);
+                logger.LogWarning("List or watch of {Resource} failed ({Error}); serving the last known state ({Count} objects) and retrying", Name, e.Message, Table.Count);
             }
 
             try
@@ -99,34 +87,55 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
         }
     }
 
-    /// <summary>Lists every page into a new map and swaps it in whole; returns the list's resourceVersion.</summary>
+    /// <summary>
+    /// Asks the API server for one object the table lacks and merges the answer. Returns the object as the
+    /// table now knows it: null when the server has none, or when the table has since seen it deleted.
+    /// </summary>
+    public async Task<T?> ConfirmAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var found = await source.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (found is not { } entry)
+        {
+            return null;
+        }
+
+        return store.Update(snapshot =>
+        {
+            var (next, current) = table(snapshot).Confirmed(key, entry.Item, entry.ResourceVersion);
+            return (withTable(snapshot, next), current);
+        });
+    }
+
+    /// <summary>Lists every page, then replaces the table in one write; returns the list's resourceVersion.</summary>
     private async Task<string> ListAsync(CancellationToken cancellationToken)
     {
-        var builder = ImmutableDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
+        var listed = new List<(ObjectKey, Versioned<T>)>();
         string? continueToken = null;
         string? resourceVersion;
         do
         {
             var page = await source.ListAsync(continueToken, timing.PageSize, cancellationToken).ConfigureAwait(false);
-            foreach (var (key, item) in page.Items)
-            {
-                builder[key] = item;
-            }
-
+            listed.AddRange(page.Items);
             continueToken = page.Continue is { Length: > 0 } next ? next : null;
             resourceVersion = page.ResourceVersion;
         }
         while (continueToken is not null);
 
-        items = builder.ToImmutable();
-        Lists++;
+        if (resourceVersion is null)
+        {
+            throw new InvalidOperationException($"the list of {Name} has no resourceVersion");
+        }
+
+        var version = ResourceVersions.Parse(resourceVersion);
+        store.Update(snapshot => withTable(snapshot, table(snapshot).Relisted(listed, version)));
+        Interlocked.Increment(ref lists);
         Touch();
         if (synced.TrySetResult())
         {
-            logger.LogInformation("{Resource} synced: {Count} objects at resourceVersion {ResourceVersion}", Name, items.Count, resourceVersion);
+            logger.LogInformation("{Resource} synced: {Count} objects at resourceVersion {ResourceVersion}", Name, listed.Count, resourceVersion);
         }
 
-        return resourceVersion ?? throw new InvalidOperationException($"the list of {Name} has no resourceVersion");
+        return resourceVersion;
     }
 
     private async Task<WatchOutcome> WatchAsync(string resourceVersion, Backoff backoff, CancellationToken cancellationToken)
@@ -148,13 +157,17 @@ public sealed class ResourceCache<T>(IResourceSource<T> source, CacheTiming timi
         {
             Touch();
             backoff.Reset();
+            var version = ResourceVersions.Parse(change.ResourceVersion);
             switch (change.Type)
             {
-                case WatchEventType.Added or WatchEventType.Modified when change.Item is not null:
-                    items = items.SetItem(change.Key, change.Item);
+                case WatchEventType.Added or WatchEventType.Modified when change.Item is { } item:
+                    store.Update(snapshot => withTable(snapshot, table(snapshot).Upserted(change.Key, item, version)));
                     break;
                 case WatchEventType.Deleted:
-                    items = items.Remove(change.Key);
+                    store.Update(snapshot => withTable(snapshot, table(snapshot).Deleted(change.Key, version)));
+                    break;
+                case WatchEventType.Bookmark:
+                    store.Update(snapshot => withTable(snapshot, table(snapshot).Advanced(version)));
                     break;
             }
 
