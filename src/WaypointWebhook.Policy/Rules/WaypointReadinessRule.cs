@@ -1,5 +1,7 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
 
 namespace WaypointWebhook.Policy.Rules;
 
@@ -13,8 +15,7 @@ public static class WaypointReadinessRule
     public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         rules.RuleFor(c => c.Target)
-            .Must(t => t!.Gateway is not null)
-            .When(c => c.Target is not null)
+            .Must(target => target is not MissingGateway)
             .Reports(
                 "W5",
                 ReasonCodes.WaypointIsNotReady,
@@ -22,21 +23,21 @@ public static class WaypointReadinessRule
                 c => c.UseWaypointField,
                 c => c.Enrollment.Labels.Field,
                 c => $"{c.Who}: {c.Reference} refers to waypoint Gateway {c.Target}, which does not exist; until it does, " +
-                     $"traffic bypasses any waypoint. Fix: create it (istioctl waypoint apply -n {c.Target!.Namespace} " +
-                     $"--name {c.Target.Name}) or correct the name.");
+                     $"traffic bypasses any waypoint. Fix: create it (istioctl waypoint apply -n {c.Target?.Namespace} " +
+                     $"--name {c.Target?.Name}) or correct the name.");
 
         // A Gateway with no status at all comes from a manifest file (the API server always defaults one),
         // so its readiness is unknown rather than false.
-        rules.RuleFor(c => c.Target)
-            .Must(t => t!.Gateway!.HasAddresses != false)
-            .When(c => c.Target is { Gateway: not null, IsWaypoint: true })
+        rules.RuleFor(c => c.Waypoint)
+            .Must(waypoint => waypoint?.Gateway.HasAddresses != false)
             .Reports(
                 "W5",
                 ReasonCodes.WaypointIsNotReady,
                 _ => Verdict.Warn,
                 c => c.UseWaypointField,
                 c => c.Enrollment.Labels.Field,
-                c => $"{c.Who}: waypoint {c.Target} has no status.addresses yet (not programmed); traffic bypasses it until " +
-                     $"it is. Check: kubectl get gateway -n {c.Target!.Namespace} {c.Target.Name}");
+                EnrollmentCheck.AboutWaypoint((c, w) =>
+                    $"{c.Who}: waypoint {w} has no status.addresses yet (not programmed); traffic bypasses it until " +
+                    $"it is. Check: kubectl get gateway -n {w.Namespace} {w.Name}"));
     }
 }

@@ -1,8 +1,9 @@
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
+using WaypointWebhook.Policy.Rules;
 using WaypointWebhook.Policy.Syntax;
 
-namespace WaypointWebhook.Policy.Rules;
+namespace WaypointWebhook.Policy.Checks;
 
 /// <summary>
 /// One enrollment with its reference resolved against the cluster view: everything the enrollment
@@ -49,6 +50,9 @@ public sealed class EnrollmentCheck
     /// <summary>Set when the reference is syntactically valid and was looked up.</summary>
     public ResolvedWaypoint? Target { get; private set; }
 
+    /// <summary>The target when it is a waypoint: what the traffic-type, attachment and readiness rules judge.</summary>
+    public WaypointGateway? Waypoint => Target as WaypointGateway;
+
     /// <summary>The target Gateway is missing from the view, and the API server could not confirm that it is missing.</summary>
     public bool TargetUnconfirmed { get; private set; }
 
@@ -60,8 +64,6 @@ public sealed class EnrollmentCheck
 
     public string UseWaypointField => Enrollment.Labels.FieldFor(WaypointLabels.UseWaypoint);
 
-    public string UseWaypointNamespaceField => Enrollment.Labels.FieldFor(WaypointLabels.UseWaypointNamespace);
-
     /// <summary>How messages quote the reference: <c>istio.io/use-waypoint=egress (istio.io/use-waypoint-namespace=infra)</c>.</summary>
     public string Reference => HasUseWaypointNamespace
         ? $"{WaypointLabels.UseWaypoint}={Text.Quote(UseWaypoint)} ({WaypointLabels.UseWaypointNamespace}={Text.Quote(UseWaypointNamespace)})"
@@ -69,6 +71,13 @@ public sealed class EnrollmentCheck
 
     /// <summary>How messages name the object, with the ServiceEntry endpoint when it is one.</summary>
     public string Who => Enrollment.IsObjectLevel ? Subject.Object.ToString() : $"{Subject.Object} {Enrollment.Labels.Field}";
+
+    /// <summary>
+    /// A message about the waypoint the check resolved to. The rule's condition already holds only for a
+    /// waypoint; this states it in the type instead of asserting it at each use.
+    /// </summary>
+    public static Func<EnrollmentCheck, string> AboutWaypoint(Func<EnrollmentCheck, WaypointGateway, string> message) =>
+        c => c.Waypoint is { } waypoint ? message(c, waypoint) : string.Empty;
 
     public static EnrollmentCheck Create(
         EnrollingSubject subject,
@@ -84,8 +93,8 @@ public sealed class EnrollmentCheck
         check.ConsumerNamespaceUnconfirmed = subject.Kind != SubjectKind.Namespace && view.IsUnconfirmedNamespace(check.ConsumerNamespace);
         if (WaypointReference.TargetOf(enrollment.Labels, check.ConsumerNamespace) is { } target)
         {
-            check.Target = ResolvedWaypoint.Resolve(target.Namespace, target.Name, check.ConsumerNamespace, consumerLabels, view, classes);
-            check.TargetUnconfirmed = check.Target.Gateway is null && view.IsUnconfirmedGateway(target);
+            check.Target = ResolvedWaypoint.Resolve(target, check.ConsumerNamespace, consumerLabels, view, classes);
+            check.TargetUnconfirmed = check.Target is MissingGateway && view.IsUnconfirmedGateway(target);
         }
 
         return check;
