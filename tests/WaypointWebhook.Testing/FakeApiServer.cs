@@ -131,6 +131,23 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Resets every open watch connection mid-stream, as an API server that goes away does (the client
+    /// sees an error, not the end of a stream).
+    /// </summary>
+    public void AbortWatches()
+    {
+        lock (gate)
+        {
+            foreach (var watch in watches)
+            {
+                watch.Aborted.Cancel();
+            }
+
+            watches.Clear();
+        }
+    }
+
     /// <summary>Closes every open watch stream, as a restarting API server or a proxy timeout would.</summary>
     public void DropWatches()
     {
@@ -352,7 +369,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
-        var watch = new Watch(resource.Path, ns, Channel.CreateUnbounded<string>());
+        var watch = new Watch(resource.Path, ns, Channel.CreateUnbounded<string>(), new CancellationTokenSource());
         lock (gate)
         {
             foreach (var (rv, objectNamespace, line) in resource.Log)
@@ -368,7 +385,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync();
-        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, watch.Aborted.Token);
         expiry.CancelAfter(timeout);
         try
         {
@@ -377,6 +394,10 @@ public sealed class FakeApiServer : IAsyncDisposable
                 await Write(context, line, expiry.Token);
                 await context.Response.Body.FlushAsync(expiry.Token);
             }
+        }
+        catch (OperationCanceledException) when (watch.Aborted.IsCancellationRequested)
+        {
+            context.Abort(); // a reset connection: the client's read fails
         }
         catch (OperationCanceledException)
         {
@@ -450,7 +471,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         public List<(long Rv, string? Namespace, string Line)> Log { get; } = [];
     }
 
-    private sealed record Watch(string Resource, string? Namespace, Channel<string> Events);
+    private sealed record Watch(string Resource, string? Namespace, Channel<string> Events, CancellationTokenSource Aborted);
 }
 
 /// <summary>How <see cref="FakeApiServer"/> cuts its responses: fixed sizes, or random sizes from a seed.</summary>

@@ -126,6 +126,26 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_that_fails_mid_way_resumes_from_the_last_event_not_from_the_list()
+    {
+        await StartAndSync();
+        var listedAt = api.CurrentRevision;
+        var lastSeen = api.Apply(Gateways, Gateway("app", "before-reset"));
+        await WaitFor(() => Now.GetGateway("app", "before-reset") is not null, "event before the reset");
+
+        api.AbortWatches();
+        var during = api.Apply(Gateways, Gateway("app", "during-reset"));
+        await WaitFor(() => Now.GetGateway("app", "during-reset") is not null, "event while reconnecting");
+
+        var gatewayWatches = api.Requests.Where(r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains("watch=true")).ToList();
+        Assert.Contains($"resourceVersion={listedAt}", gatewayWatches[0]);
+        Assert.Contains(gatewayWatches.Skip(1), r => r.Contains($"resourceVersion={lastSeen}"));
+        Assert.DoesNotContain(gatewayWatches.Skip(1), r => r.Contains($"resourceVersion={listedAt}&") || r.EndsWith($"resourceVersion={listedAt}", StringComparison.Ordinal));
+        Assert.Equal(1, ListRequests(Gateways));
+        Assert.True(during > lastSeen);
+    }
+
+    [Fact]
     public async Task Bookmark_moves_the_resume_point()
     {
         await StartAndSync();

@@ -20,6 +20,13 @@ public sealed class Reflector<T>(
     ILogger logger) where T : class
 {
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Where the next watch starts: the list's resourceVersion, then every event's and bookmark's as it is
+    /// applied. A field, not a local of the watch, so a stream that fails mid-way (a connection reset) is
+    /// resumed from the last event seen rather than from the list, which would replay or expire.
+    /// </summary>
+    private string? resumeFrom;
     private long lastEventTicks;
     private int lists;
 
@@ -41,18 +48,16 @@ public sealed class Reflector<T>(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = new Backoff(timing.InitialBackoff, timing.MaxBackoff);
-        string? resourceVersion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                resourceVersion ??= await ListAsync(cancellationToken).ConfigureAwait(false);
-                var outcome = await WatchAsync(resourceVersion, backoff, cancellationToken).ConfigureAwait(false);
-                resourceVersion = outcome.ResourceVersion;
+                resumeFrom ??= await ListAsync(cancellationToken).ConfigureAwait(false);
+                var outcome = await WatchAsync(resumeFrom, backoff, cancellationToken).ConfigureAwait(false);
                 if (outcome.Expired)
                 {
-                    logger.LogInformation("Watch of {Resource} expired at resourceVersion {ResourceVersion}; listing again", Name, resourceVersion);
-                    resourceVersion = null;
+                    logger.LogInformation("Watch of {Resource} expired at resourceVersion {ResourceVersion}; listing again", Name, resumeFrom);
+                    resumeFrom = null;
                     continue;
                 }
 
@@ -67,13 +72,15 @@ public sealed class Reflector<T>(
             }
             catch (Exception e) when (IsGone(e))
             {
-                logger.LogInformation("{Resource} resourceVersion {ResourceVersion} is gone; listing again", Name, resourceVersion);
-                resourceVersion = null;
+                logger.LogInformation("{Resource} resourceVersion {ResourceVersion} is gone; listing again", Name, resumeFrom);
+                resumeFrom = null;
                 continue;
             }
             catch (Exception e)
             {
-                logger.LogWarning("List or watch of {Resource} failed ({Error}); serving the last known state ({Count} objects) and retrying", Name, e.Message, Table.Count);
+                logger.LogWarning(
+                    "List or watch of {Resource} failed ({Error}); serving the last known state ({Count} objects) and retrying from resourceVersion {ResourceVersion}",
+                    Name, e.Message, Table.Count, resumeFrom ?? "(a new list)");
             }
 
             try
@@ -138,6 +145,7 @@ public sealed class Reflector<T>(
         return resourceVersion;
     }
 
+    /// <summary>Applies one watch stream's events; <see cref="resumeFrom"/> follows each one.</summary>
     private async Task<WatchOutcome> WatchAsync(string resourceVersion, Backoff backoff, CancellationToken cancellationToken)
     {
         var expired = false;
@@ -171,7 +179,10 @@ public sealed class Reflector<T>(
                     break;
             }
 
-            resourceVersion = change.ResourceVersion is { Length: > 0 } rv ? rv : resourceVersion;
+            if (change.ResourceVersion is { Length: > 0 } rv)
+            {
+                resumeFrom = rv;
+            }
         }
 
         if (streamError is not null)
@@ -179,7 +190,7 @@ public sealed class Reflector<T>(
             logger.LogWarning("Watch of {Resource} reported {Error}", Name, streamError.Message);
         }
 
-        return new WatchOutcome(resourceVersion, expired, streamError is not null && !expired);
+        return new WatchOutcome(expired, streamError is not null && !expired);
     }
 
     private void Touch() => Interlocked.Exchange(ref lastEventTicks, DateTimeOffset.UtcNow.UtcTicks);
@@ -191,5 +202,5 @@ public sealed class Reflector<T>(
         _ => false,
     };
 
-    private sealed record WatchOutcome(string ResourceVersion, bool Expired, bool Failed);
+    private sealed record WatchOutcome(bool Expired, bool Failed);
 }
