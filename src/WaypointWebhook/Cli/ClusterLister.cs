@@ -12,7 +12,8 @@ namespace WaypointWebhook.Cli;
 /// Lists what <c>analyze</c> audits in a live cluster: every handled kind, paginated, with a label
 /// selector on the waypoint labels where the kind's own labels carry them (an OR is one list per key).
 /// </summary>
-public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
+/// <param name="progress">Where to show how many objects of each kind are listed so far (a terminal); null for nothing.</param>
+public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWriter? progress = null)
 {
     /// <summary>Kinds whose own metadata.labels are the only enrollment: a selector per key finds them all.</summary>
     private static readonly Dictionary<KindShape, string[]> Selectors = new()
@@ -42,6 +43,11 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
                         continue;
                     }
 
+                    if (progress is not null && seen.Count % pageSize == 0)
+                    {
+                        Show($"listing {kind.Resource}: {seen.Count}");
+                    }
+
                     var manifest = new Manifest(kind, obj, $"cluster {kind.Resource}");
                     (clusterState ? cluster : subjects).Add(manifest);
                     if (clusterState && kind.Shape != KindShape.Namespace)
@@ -54,6 +60,12 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
                     }
                 }
             }
+
+            if (progress is not null)
+            {
+                Show($"listed {seen.Count} {kind.Resource}");
+                progress.WriteLine();
+            }
         }
 
         // Reported by namespace, then in the order of the kinds table, then by name: stable across runs.
@@ -65,6 +77,9 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
             .ToList();
         return (subjects, cluster);
     }
+
+    /// <summary>Rewrites the terminal's current line (carriage return, then erase to its end).</summary>
+    private void Show(string line) => progress!.Write($"\r\u001b[K{line}");
 
     private async IAsyncEnumerable<KubeObject> ListAllAsync(HandledKind kind, string? ns, string? labelSelector, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
