@@ -58,6 +58,24 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_suppress_annotation_is_read_from_live_objects_too()
+    {
+        var metadata = Reviews.Metadata("default", "p1", ("istio.io/use-waypoint", "waypoint"));
+        metadata["annotations"] = new JsonObject { ["waypoint.istio.io/analyze-suppress"] = "UnsupportedTrafficType", ["other"] = "x" };
+        api.Apply("api/v1/pods", new JsonObject { ["metadata"] = metadata, ["spec"] = new JsonObject() });
+        var gatewayClass = GatewayClass("other", "example.com/controller");
+        gatewayClass["metadata"]!["labels"] = new JsonObject { ["istio.io/waypoint-for"] = "All" };
+        gatewayClass["metadata"]!["annotations"] = new JsonObject { ["waypoint.istio.io/analyze-suppress"] = "InvalidTrafficType" };
+        api.Apply(GatewayClasses, gatewayClass);
+
+        var (exit, output, error) = await AnalyzeRun.Run("analyze", "--kubeconfig", kubeconfig);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(["Error [UnsupportedTrafficType] (Pod default/p0)", "Error [UnsupportedTrafficType] (Pod default/p2)"], AnalyzeRun.Lines(output).Select(l => string.Join(' ', l.Split(' ').Take(4))));
+        Assert.Equal("2 errors, 0 warnings in 7 objects from the cluster\n2 findings suppressed\n", error);
+    }
+
+    [Fact]
     public async Task Progress_shows_each_kind_listed_page_by_page()
     {
         var progress = new StringWriter();
