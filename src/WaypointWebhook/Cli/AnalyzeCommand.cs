@@ -45,17 +45,9 @@ public static class AnalyzeCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json", "sarif");
-        var failureThreshold = new Option<FindingLevel>("--failure-threshold")
-        {
-            Description = "The exit code is 1 when a finding at or above this level is found: Error or Warning.",
-            DefaultValueFactory = _ => FindingLevel.Error,
-        };
-        var outputThreshold = new Option<FindingLevel>("--output-threshold")
-        {
-            Description = "Findings below this level are not printed: Error or Warning.",
-            DefaultValueFactory = _ => FindingLevel.Warning,
-        };
-        var suppress = new Option<string[]>("--suppress", "-s")
+        var failureThreshold = LevelOption("--failure-threshold", FindingLevel.Error, "The exit code is 1 when a finding at or above this level is found: Error or Warning.");
+        var outputThreshold = LevelOption("--output-threshold", FindingLevel.Warning, "Findings below this level are not printed: Error or Warning.");
+        var suppress = new Option<string[]>("--suppress", "-S")
         {
             Description = "Suppress findings: \"<ReasonCode>=<Kind> <namespace>/<name>\" (\"<Kind> <name>\" when cluster-scoped), * as a wildcard in the reason and names. Repeatable.",
             AllowMultipleArgumentsPerToken = false,
@@ -127,4 +119,26 @@ public static class AnalyzeCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// A level named as istioctl names it, in any case. Parsed here rather than as a plain enum option,
+    /// which would also take a number ("7") and compare it as a level above Error.
+    /// </summary>
+    private static Option<FindingLevel> LevelOption(string name, FindingLevel defaultLevel, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultLevel,
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (Enum.GetNames<FindingLevel>().FirstOrDefault(n => string.Equals(n, token, StringComparison.OrdinalIgnoreCase)) is { } level)
+            {
+                return Enum.Parse<FindingLevel>(level);
+            }
+
+            result.AddError($"{name} must be Error or Warning, not \"{token}\"");
+            return defaultLevel;
+        },
+        HelpName = "Error|Warning",
+    };
 }

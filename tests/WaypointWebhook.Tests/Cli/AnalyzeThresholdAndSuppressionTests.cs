@@ -82,14 +82,21 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [Theory]
     [InlineData("--failure-threshold", "Info")]
     [InlineData("--output-threshold", "Fatal")]
+    [InlineData("--failure-threshold", "7")]
     public async Task An_unknown_threshold_is_a_usage_error(string option, string value)
     {
         var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, option, value);
 
         Assert.Equal(2, exit);
         Assert.Empty(output);
-        Assert.StartsWith("error: ", error);
-        Assert.Contains(value, error);
+        Assert.StartsWith($"error: {option} must be Error or Warning, not \"{value}\"\n", error);
+    }
+
+    [Fact]
+    public async Task Threshold_names_are_taken_in_any_case()
+    {
+        Assert.Equal(1, (await AnalyzeRun.Run("analyze", "-f", warningOnly, "--failure-threshold", "warning")).Exit);
+        Assert.Equal("No validation issues found.\n", (await AnalyzeRun.Run("analyze", "-f", warningOnly, "--output-threshold", "ERROR")).Output);
     }
 
     [Theory]
@@ -126,7 +133,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [Fact]
     public async Task Suppressions_repeat_and_add_up()
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, "--suppress", "UnsupportedTrafficType=Pod shop/p", "-s", "NotInAmbient=Pod shop/*", "--suppress", "*=Namespace *");
+        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, "--suppress", "UnsupportedTrafficType=Pod shop/p", "-S", "NotInAmbient=Pod shop/*", "--suppress", "*=Namespace *");
 
         Assert.Equal(0, exit);
         Assert.Equal("No validation issues found.\n", output);
