@@ -138,7 +138,14 @@ public static class ManifestReader
             }
             else
             {
-                foreach (var converted in YamlToJson.Convert(yaml!, locate))
+                // A file's StreamReader drops a byte order mark, but standard input's decoder keeps it as
+                // U+FEFF, which YamlDotNet would read as the start of a scalar.
+                if (yaml!.Peek() == '\uFEFF')
+                {
+                    yaml.Read();
+                }
+
+                foreach (var converted in YamlToJson.Convert(yaml, locate))
                 {
                     document++;
                     Add(JsonSerializer.Deserialize(converted.Json, WireJsonContext.Default.KubeObject), converted.Fields, source, $"{source}#{document}", manifests);

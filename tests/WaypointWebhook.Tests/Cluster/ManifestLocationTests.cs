@@ -78,10 +78,12 @@ public sealed class ManifestLocationTests : IDisposable
         Assert.Equal(MultiDocumentExpected.Select(e => string.Format(e, "multi.yaml")), Describe(manifests));
     }
 
-    [Fact]
-    public void Standard_input_is_named_stdin()
+    [Theory]
+    [InlineData("")]
+    [InlineData("\uFEFF")] // a byte order mark the console's decoder left in the text
+    public void Standard_input_is_named_stdin(string bom)
     {
-        var manifests = ManifestReader.Read(["-"], new StringReader(MultiDocument), locate: true);
+        var manifests = ManifestReader.Read(["-"], new StringReader(bom + MultiDocument.Replace("\n", "\r\n")), locate: true);
 
         Assert.Equal(MultiDocumentExpected.Select(e => string.Format(e, "<stdin>")), Describe(manifests));
     }
