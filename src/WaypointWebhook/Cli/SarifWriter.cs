@@ -12,7 +12,10 @@ namespace WaypointWebhook.Cli;
 /// </summary>
 public static class SarifWriter
 {
-    /// <summary>The project's home: SARIF's <c>tool.driver.informationUri</c>, and the base of each rule's <c>helpUri</c>.</summary>
+    /// <summary>
+    /// The project's home: SARIF's <c>tool.driver.informationUri</c>, and the base of each rule's <c>helpUri</c>.
+    /// The repository records no public address yet; this is the one place to change when it has one.
+    /// </summary>
     public const string InformationUri = "https://github.com/waypoint-webhook/waypoint-webhook";
 
     /// <summary>The README, whose "Reason codes" section has a heading per code.</summary>
