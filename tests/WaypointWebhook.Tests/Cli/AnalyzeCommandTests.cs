@@ -102,6 +102,53 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Listener_and_endpoint_findings_point_at_the_listener_and_the_endpoint_label()
+    {
+        var file = Write("mesh.yaml", """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: wp
+              namespace: infra
+              labels: {istio.io/waypoint-for: all}
+            spec:
+              gatewayClassName: istio-waypoint
+              listeners:
+              - name: mesh
+                port: 15008
+                protocol: HBONE
+                allowedRoutes:
+                  namespaces:
+                    from: Selector
+              - name: extra
+                port: 80
+                protocol: HTTP
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: ext, namespace: infra}
+            spec:
+              hosts: [ext.example.com]
+              endpoints:
+              - address: 10.0.0.1
+              - address: 10.0.0.2
+                labels:
+                  istio.io/use-waypoint: "NONE"
+            """);
+
+        var (exit, output, _) = await Run("analyze", "-f", file, "-o", "json");
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            [
+                "InvalidAllowedRoutes spec.listeners[0].allowedRoutes.namespaces.selector 1:1 14:7", // no selector: at its parent
+                "UnexpectedListener spec.listeners 1:1 9:3",
+                "InvalidLabelValue spec.endpoints[1].labels[istio.io/use-waypoint] 20:1 29:7",
+            ],
+            JsonNode.Parse(output)!["findings"]!.AsArray().Select(f => $"{f!["reason"]} {f["field"]} {f["line"]}:{f["column"]} {f["fieldLine"]}:{f["fieldColumn"]}"));
+    }
+
+    [Fact]
     public async Task Standard_input_is_shown_as_stdin_with_its_lines()
     {
         var original = Console.In;
