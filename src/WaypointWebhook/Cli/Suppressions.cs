@@ -16,8 +16,6 @@ public sealed class Suppressions
 {
     public const string Annotation = "waypoint.istio.io/analyze-suppress";
 
-    public static readonly Suppressions None = new([]);
-
     private static readonly Regex Form = new(@"^(?<reason>[A-Za-z*]+)=(?<kind>[A-Za-z]+) (?:(?<namespace>[a-z0-9.*-]+)/)?(?<name>[a-z0-9.*-]+)$", RegexOptions.CultureInvariant);
 
     private readonly List<Rule> rules;
