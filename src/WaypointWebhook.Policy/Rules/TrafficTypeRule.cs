@@ -17,7 +17,7 @@ public static class TrafficTypeRule
         // and ServiceEntry endpoints need workload traffic.
         rules.RuleFor(c => c.Waypoint)
             .Must((c, w) => w is null || (c.Enrollment.Needs == TrafficNeed.Service ? w.TrafficType.AcceptsService : w.TrafficType.AcceptsWorkload))
-            .When(c => c.Enrollment.Needs != TrafficNeed.NamespaceDefault)
+            .When(c => c.Subject.Kind != SubjectKind.Namespace)
             .Reports("W7", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, EnrollmentCheck.AboutWaypoint((c, w) =>
             {
                 var needs = c.Enrollment.Needs == TrafficNeed.Service ? TrafficTypes.Service : TrafficTypes.Workload;
@@ -30,14 +30,14 @@ public static class TrafficTypeRule
         // skip a service-only one by design; one that accepts nothing is certainly wrong.
         rules.RuleFor(c => c.Waypoint)
             .Must(w => w is null || (TrafficTypes.IsKnown(w.TrafficType.Value) && w.TrafficType.Value != TrafficTypes.None))
-            .When(c => c.Enrollment.Needs == TrafficNeed.NamespaceDefault)
+            .When(c => c.Subject.Kind == SubjectKind.Namespace)
             .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, EnrollmentCheck.AboutWaypoint((c, w) =>
                 $"{c.Who}: {c.Reference} refers to waypoint {w}, which {Accepts(w)}; nothing in the namespace would use it. " +
                 $"Fix: {FixFor(w, TrafficTypes.Service)}"));
 
         rules.RuleFor(c => c.Waypoint)
             .Must(w => w?.TrafficType.Value != TrafficTypes.Workload)
-            .When(c => c.Enrollment.Needs == TrafficNeed.NamespaceDefault)
+            .When(c => c.Subject.Kind == SubjectKind.Namespace)
             .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Warn, WaypointLabels.UseWaypoint, EnrollmentCheck.AboutWaypoint((c, w) =>
                 $"{c.Who}: waypoint {w} handles only workload traffic ({w.TrafficType.Describe()}); Services in " +
                 $"{c.Subject.Object.Name} will not use it. Fix: istioctl waypoint apply -n {w.Namespace} --name {w.Name} --for all"));

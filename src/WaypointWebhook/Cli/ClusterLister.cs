@@ -1,10 +1,10 @@
 using System.Text.Json;
-using k8s;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
+using k8s;
 
 namespace WaypointWebhook.Cli;
 
@@ -16,10 +16,10 @@ namespace WaypointWebhook.Cli;
 public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWriter? progress = null)
 {
     /// <summary>Kinds whose own metadata.labels are the only enrollment: a selector per key finds them all.</summary>
-    private static readonly Dictionary<KindShape, string[]> Selectors = new()
+    private static readonly Dictionary<SubjectKind, string[]> Selectors = new()
     {
-        [KindShape.Service] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint],
-        [KindShape.Pod] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace],
+        [SubjectKind.Service] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint],
+        [SubjectKind.Pod] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace],
     };
 
     private static readonly IReadOnlyDictionary<string, string> NoAnnotations = new Dictionary<string, string>();
@@ -31,12 +31,12 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
         var cluster = new List<Manifest>();
         foreach (var kind in HandledKinds.All)
         {
-            var clusterState = kind.Shape is KindShape.Namespace or KindShape.GatewayClass or KindShape.Gateway;
+            var clusterState = kind.IsClusterState;
 
             // Cluster state is listed whole (a namespace's waypoint may live elsewhere); subjects only where asked.
             var scope = clusterState ? null : onlyNamespace;
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var selector in Selectors.GetValueOrDefault(kind.Shape) ?? [null])
+            foreach (var selector in Selectors.GetValueOrDefault(kind.Subject) ?? [null])
             {
                 await foreach (var (obj, annotations) in ListAllAsync(kind, scope, selector, cancellationToken).ConfigureAwait(false))
                 {
@@ -52,11 +52,11 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
 
                     var manifest = new Manifest(kind, obj, $"cluster {kind.Resource}") { Annotations = annotations };
                     (clusterState ? cluster : subjects).Add(manifest);
-                    if (clusterState && kind.Shape != KindShape.Namespace)
+                    if (clusterState && kind.Subject != SubjectKind.Namespace)
                     {
                         subjects.Add(manifest); // Gateways and GatewayClasses are judged too (G1..G3)
                     }
-                    else if (kind.Shape == KindShape.Namespace)
+                    else if (kind.Subject == SubjectKind.Namespace)
                     {
                         subjects.Add(manifest);
                     }
@@ -113,15 +113,15 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
         }
 
         // The core group has no custom-objects path: its typed lists are read back into the lean shape.
-        object list = kind.Shape switch
+        object list = kind.Subject switch
         {
-            KindShape.Namespace => await client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Pod when ns is null => await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Pod => await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Service when ns is null => await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Service => await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.PodTemplate when ns is null => await client.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.PodTemplate => await client.CoreV1.ListNamespacedReplicationControllerAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Namespace => await client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Pod when ns is null => await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Pod => await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Service when ns is null => await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Service => await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.PodTemplate when ns is null => await client.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.PodTemplate => await client.CoreV1.ListNamespacedReplicationControllerAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"no core list for {kind.Kind}"),
         };
 

@@ -24,17 +24,17 @@ public sealed record ClusterSnapshot(
         var namespaces = new List<(ObjectKey, NamespaceInfo)>();
         foreach (var manifest in manifests)
         {
-            switch (manifest.Kind.Shape)
+            switch (manifest.Kind.Subject)
             {
-                case KindShape.Gateway:
+                case SubjectKind.Gateway:
                     var gateway = SubjectReader.ToGateway(manifest.Object, defaultNamespace);
                     gateways.Add((new ObjectKey(gateway.Namespace, gateway.Name), gateway));
                     break;
-                case KindShape.GatewayClass:
+                case SubjectKind.GatewayClass:
                     var gatewayClass = SubjectReader.ToGatewayClass(manifest.Object);
                     classes.Add((ObjectKey.Cluster(gatewayClass.Name), gatewayClass));
                     break;
-                case KindShape.Namespace:
+                case SubjectKind.Namespace:
                     var ns = SubjectReader.ToNamespace(manifest.Object);
                     namespaces.Add((ObjectKey.Cluster(ns.Name), ns));
                     break;

@@ -1,3 +1,4 @@
+using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster;
@@ -9,9 +10,9 @@ public sealed class ManifestClusterViewSource(ClusterSnapshot snapshot, IReadOnl
 
     public IReadOnlyList<ResourceStatus> Resources { get; } =
     [
-        new("namespaces", snapshot.Namespaces.Count, null),
-        new("gatewayclasses", snapshot.GatewayClasses.Count, null),
-        new("gateways", snapshot.Gateways.Count, null),
+        new(HandledKinds.Namespace.Resource, snapshot.Namespaces.Count, null),
+        new(HandledKinds.GatewayClass.Resource, snapshot.GatewayClasses.Count, null),
+        new(HandledKinds.Gateway.Resource, snapshot.Gateways.Count, null),
     ];
 
     public ValueTask<IClusterView> ConfirmAsync(IClusterView view, ViewMisses misses, CancellationToken cancellationToken) => ValueTask.FromResult(view);

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace WaypointWebhook.Cluster.Live;
 
@@ -28,7 +28,7 @@ public sealed class ListMetadata
 /// <summary>Namespaces (v1), through the typed CoreV1 client; projected to name and labels.</summary>
 public sealed class NamespaceSource(IKubernetes client) : IResourceSource<NamespaceInfo>
 {
-    public string Name => "namespaces";
+    public string Name => HandledKinds.Namespace.Resource;
 
     public async Task<ListPage<NamespaceInfo>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken)
     {
