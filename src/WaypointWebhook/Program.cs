@@ -25,7 +25,7 @@ public static class Program
             }
 
             await error.WriteLineAsync("Run 'WaypointWebhook --help' for usage.");
-            return AnalyzeCommand.UsageOrInput;
+            return ExitCodes.UsageOrInput;
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

@@ -106,5 +106,5 @@ public sealed class AdmissionStatus
 [JsonSerializable(typeof(AdmissionReviewHeader))]
 [JsonSerializable(typeof(AdmissionReviewResponse))]
 [JsonSerializable(typeof(KubeObject))]
-[JsonSerializable(typeof(Cluster.Live.KubeObjectList))]
+[JsonSerializable(typeof(KubeObjectList))]
 public sealed partial class WireJsonContext : JsonSerializerContext;

@@ -13,13 +13,6 @@ namespace WaypointWebhook.Cli;
 /// </summary>
 public static class AnalyzeCommand
 {
-    /// <summary>No finding at or above the failure threshold.</summary>
-    public const int Passed = 0;
-
-    /// <summary>At least one finding (not suppressed) at or above the failure threshold.</summary>
-    public const int Failed = 1;
-    public const int UsageOrInput = 2;
-
     public static Command Create(Func<string[], IConfiguration> configuration, TextWriter output, TextWriter error)
     {
         var files = new Option<string[]>("--filename", "-f")
@@ -104,17 +97,17 @@ public static class AnalyzeCommand
                 AnalyzeSummary.Write(error, analysis, fileCount);
 
                 // As istioctl: the failure threshold judges every finding not suppressed, printed or not.
-                return analysis.Findings.Any(f => f.Level >= parse.GetValue(failureThreshold)) ? Failed : Passed;
+                return analysis.Findings.Any(f => f.Level >= parse.GetValue(failureThreshold)) ? ExitCodes.Findings : ExitCodes.Success;
             }
-            catch (Exception e) when (e is ManifestException or SettingsException or SuppressionException)
+            catch (Exception e) when (e is ManifestException or SettingsException or SuppressionException or ClusterClientException)
             {
                 error.WriteLine($"error: {e.Message}");
-                return UsageOrInput;
+                return ExitCodes.UsageOrInput;
             }
             catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or k8s.KubernetesException)
             {
                 error.WriteLine($"error: cannot list the cluster: {e.Message}");
-                return UsageOrInput;
+                return ExitCodes.UsageOrInput;
             }
         });
         return command;

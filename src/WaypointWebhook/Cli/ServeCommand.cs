@@ -27,45 +27,53 @@ public static class ServeCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellation) =>
         {
-            WebhookSettings settings;
-            try
+            // One configuration per run: settings and the host read the same sources.
+            var config = configuration([.. parse.UnmatchedTokens]);
+            if (Settings(config, error) is not { } settings || Ports(parse.GetValue(port), parse.GetValue(healthPort), error) is not { } ports)
             {
-                settings = WebhookSettings.Load(configuration([.. parse.UnmatchedTokens]));
-            }
-            catch (SettingsException e)
-            {
-                error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-
-            var ports = (parse.GetValue(port), parse.GetValue(healthPort));
-            if (ports.Item1 is < 1 or > 65535 || ports.Item2 is < 1 or > 65535 || ports.Item1 == ports.Item2)
-            {
-                error.WriteLine("error: --port and --health-port must be two different ports between 1 and 65535");
-                return 2;
+                return ExitCodes.UsageOrInput;
             }
 
             using var logger = Logging.Create(settings);
             try
             {
                 var views = ClusterViews(parse.GetValue(clusterState), parse.GetValue(kubeconfig), logger);
-
-                var app = WebhookServer.Build(
-                    new ServeOptions(ports.Item1, ports.Item2, parse.GetValue(certificate)!, parse.GetValue(key)!),
-                    settings,
-                    views,
-                    configuration([.. parse.UnmatchedTokens]),
-                    logger);
-                await app.RunAsync(cancellation);
-                return 0;
+                var serve = new ServeOptions(ports.Admission, ports.Health, parse.GetValue(certificate) ?? string.Empty, parse.GetValue(key) ?? string.Empty);
+                await WebhookServer.Build(serve, settings, views, config, logger).RunAsync(cancellation);
+                return ExitCodes.Success;
             }
-            catch (Exception e) when (e is ManifestException or SettingsException)
+            catch (Exception e) when (e is ManifestException or SettingsException or ClusterClientException)
             {
                 logger.Fatal("Cannot start: {Message}", e.Message);
-                return 2;
+                return ExitCodes.UsageOrInput;
             }
         });
         return command;
+    }
+
+    private static WebhookSettings? Settings(IConfiguration configuration, TextWriter error)
+    {
+        try
+        {
+            return WebhookSettings.Load(configuration);
+        }
+        catch (SettingsException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The admission and health ports, or null (with the error written) when they cannot both be served.</summary>
+    private static (int Admission, int Health)? Ports(int admission, int health, TextWriter error)
+    {
+        if (admission is < 1 or > 65535 || health is < 1 or > 65535 || admission == health)
+        {
+            error.WriteLine("error: --port and --health-port must be two different ports between 1 and 65535");
+            return null;
+        }
+
+        return (admission, health);
     }
 
     /// <summary>Manifests when <c>--cluster-state</c> is given, else watch caches of the live cluster.</summary>

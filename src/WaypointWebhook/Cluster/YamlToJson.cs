@@ -7,8 +7,12 @@ using YamlDotNet.Core.Events;
 namespace WaypointWebhook.Cluster;
 
 /// <summary>
-/// Converts YAML documents to JSON with the YAML 1.2 core schema Kubernetes uses: a plain scalar that
-/// reads as null, a boolean or a number becomes one; a quoted scalar is always a string. The JSON then
+/// Converts YAML documents to JSON as <c>kubectl</c> does (sigs.k8s.io/yaml, which resolves plain scalars
+/// with go-yaml v2's YAML 1.1 rules): a plain scalar that reads as null, a boolean (<c>yes</c>, <c>on</c>,
+/// <c>y</c> too) or a number (hex, octal, binary, underscores) becomes one; a quoted scalar is always a
+/// string. So a label written <c>enabled: yes</c> is a boolean here as there, and the file is refused as
+/// kubectl refuses it. Differences left: a timestamp stays the string written (kubectl re-formats it),
+/// and a <c>&lt;&lt;</c> merge key is an ordinary key; neither is anything the rules read. The JSON then
 /// goes through the same decoder as admission requests, so files and the wire are read alike.
 /// Streams parser events straight into JSON, one document at a time: a cluster state of 10,000
 /// namespaces is never held as a YAML node tree.
@@ -142,45 +146,140 @@ public static class YamlToJson
             case "" or "~" or "null" or "Null" or "NULL":
                 writer.WriteNullValue();
                 return;
-            case "true" or "True" or "TRUE":
+            case "true" or "True" or "TRUE" or "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON":
                 writer.WriteBooleanValue(true);
                 return;
-            case "false" or "False" or "FALSE":
+            case "false" or "False" or "FALSE" or "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF":
                 writer.WriteBooleanValue(false);
                 return;
+            case ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF":
+                // kubectl converts to JSON, which has no NaN or infinity: it refuses the file, and so do we.
+                throw new YamlException(scalar.Start, scalar.End, $"{value} is not a number JSON can hold (kubectl refuses it too); quote it to make it a string");
         }
 
-        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        if (value[0] is '.' or '+' or '-' || char.IsAsciiDigit(value[0]))
         {
-            writer.WriteNumberValue(integer);
+            var digits = value[0] == '.' ? value : value.Replace("_", string.Empty, StringComparison.Ordinal);
+            if (value[0] != '.' && GoInteger(digits) is { } integer)
+            {
+                if (integer.Negative)
+                {
+                    writer.WriteNumberValue(integer.Magnitude == (ulong)long.MaxValue + 1 ? long.MinValue : -(long)integer.Magnitude);
+                }
+                else
+                {
+                    writer.WriteNumberValue(integer.Magnitude);
+                }
+
+                return;
+            }
+
+            if (YamlFloat(digits) && double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+            {
+                writer.WriteNumberValue(real);
+                return;
+            }
         }
-        else if (LooksNumeric(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
-        {
-            writer.WriteNumberValue(real);
-        }
-        else
-        {
-            writer.WriteStringValue(value);
-        }
+
+        writer.WriteStringValue(value);
     }
 
-    /// <summary>YAML 1.2 core floats: digits with an optional dot and exponent (not "Infinity" or "1_000").</summary>
-    private static bool LooksNumeric(string value)
+    /// <summary>
+    /// Go's <c>strconv.ParseInt(s, 0, 64)</c>, then <c>ParseUint</c>: an optional sign, then <c>0x</c> hex,
+    /// <c>0o</c> or a leading <c>0</c> octal, <c>0b</c> binary, or decimal. Null when it is not one, or
+    /// does not fit (a negative number then must fit a long).
+    /// </summary>
+    private static (bool Negative, ulong Magnitude)? GoInteger(string text)
     {
-        var digits = false;
-        foreach (var c in value)
+        var span = text.AsSpan();
+        var negative = false;
+        if (span.Length > 0 && span[0] is '+' or '-')
         {
-            if (char.IsAsciiDigit(c))
+            negative = span[0] == '-';
+            span = span[1..];
+        }
+
+        var radix = 10;
+        if (span.Length > 2 && span[0] == '0' && span[1] is 'x' or 'X' or 'o' or 'O' or 'b' or 'B')
+        {
+            radix = span[1] is 'x' or 'X' ? 16 : span[1] is 'o' or 'O' ? 8 : 2;
+            span = span[2..];
+        }
+        else if (span.Length > 1 && span[0] == '0')
+        {
+            radix = 8;
+            span = span[1..];
+        }
+
+        if (span.IsEmpty)
+        {
+            return null;
+        }
+
+        ulong magnitude = 0;
+        foreach (var c in span)
+        {
+            var digit = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetter(c) ? char.ToLowerInvariant(c) - 'a' + 10 : int.MaxValue;
+            if (digit >= radix || magnitude > (ulong.MaxValue - (ulong)digit) / (ulong)radix)
             {
-                digits = true;
+                return null;
             }
-            else if (c is not ('.' or 'e' or 'E' or '+' or '-'))
+
+            magnitude = (magnitude * (ulong)radix) + (ulong)digit;
+        }
+
+        return negative && magnitude > (ulong)long.MaxValue + 1 ? null : (negative, magnitude);
+    }
+
+    /// <summary>go-yaml v2's float pattern: <c>^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$</c>.</summary>
+    private static bool YamlFloat(string text)
+    {
+        var i = 0;
+        if (i < text.Length && text[i] is '+' or '-')
+        {
+            i++;
+        }
+
+        var whole = Digits(text, ref i);
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            if (Digits(text, ref i) == 0 && whole == 0)
+            {
+                return false;
+            }
+        }
+        else if (whole == 0)
+        {
+            return false;
+        }
+
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < text.Length && text[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            if (Digits(text, ref i) == 0)
             {
                 return false;
             }
         }
 
-        return digits;
+        return i == text.Length;
+    }
+
+    private static int Digits(string text, ref int i)
+    {
+        var start = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        return i - start;
     }
 }
 

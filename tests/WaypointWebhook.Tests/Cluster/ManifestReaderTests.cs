@@ -48,7 +48,7 @@ public sealed class ManifestReaderTests
             ---
             apiVersion: v1
             kind: Namespace
-            metadata: {name: n}
+            metadata: {name: ns}
             """, "test");
 
         Assert.Equal("Namespace", Assert.Single(manifests).Kind.Kind);

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using k8s;
 using WaypointWebhook.Admission;
-using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Objects;
 
 namespace WaypointWebhook.Tests.Objects;

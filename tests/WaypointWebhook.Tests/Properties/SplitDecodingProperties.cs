@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using k8s;
 using WaypointWebhook.Admission;
-using WaypointWebhook.Cluster.Live;
+using WaypointWebhook.Objects;
 using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Properties;

@@ -19,7 +19,7 @@ public static class KubeClientFactory
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new Hosting.SettingsException($"cannot configure the Kubernetes client{(kubeconfig is null ? string.Empty : $" from {kubeconfig}")}: {e.Message}");
+            throw new ClusterClientException($"cannot configure the Kubernetes client{(kubeconfig is null ? string.Empty : $" from {kubeconfig}")}: {e.Message}", e);
         }
     }
 }
