@@ -185,9 +185,29 @@ public static class AdmissionEndpoints
 
                 if (read.IsCompleted || read.IsCanceled)
                 {
+                    var large = read.Buffer.Length > RequestBodyBudget.SmallBodyBytes;
                     try
                     {
-                        return await handler.HandleAsync(read.Buffer, endpoint, context.RequestAborted);
+                        if (large && !await budget.EnterLargeEvaluation(bodyTimeout, context.RequestAborted))
+                        {
+                            return OverBudget(budget);
+                        }
+
+                        try
+                        {
+                            return await handler.HandleAsync(read.Buffer, endpoint, context.RequestAborted);
+                        }
+                        finally
+                        {
+                            if (large)
+                            {
+                                budget.ExitLargeEvaluation();
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                    {
+                        return new BadRequest(400, BadRequestCause.MalformedJson, "the client went away");
                     }
                     finally
                     {

@@ -16,16 +16,20 @@ public sealed class RequestBodyBudget
     /// <summary>A body of at most this many bytes may use the part of the budget kept for small bodies.</summary>
     public const long SmallBodyBytes = 256 * 1024;
 
+    private readonly SemaphoreSlim largeEvaluations = new(1, 1);
     private long inFlight;
 
     public RequestBodyBudget(long capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, SmallBodyBytes);
         Capacity = capacity;
-        ReservedForSmallBodies = Math.Min(4L * 1024 * 1024, capacity / 4);
+        ReservedForSmallBodies = ReserveFor(capacity);
     }
 
     public long Capacity { get; }
+
+    /// <summary>The part of a budget of <paramref name="capacity"/> bytes kept for small bodies: a quarter, at most 2 MiB.</summary>
+    public static long ReserveFor(long capacity) => Math.Min(2L * 1024 * 1024, capacity / 4);
 
     /// <summary>The part of <see cref="Capacity"/> only small bodies may use.</summary>
     public long ReservedForSmallBodies { get; }
@@ -52,6 +56,16 @@ public sealed class RequestBodyBudget
             }
         }
     }
+
+    /// <summary>
+    /// Waits for the right to decode and judge a large body (over <see cref="SmallBodyBytes"/>): one at a
+    /// time. A body's bytes are budgeted, but its decoded object weighs about ten times as much; judged one
+    /// at a time, large bodies cost one decoded object, however the budget is split among them. Small bodies
+    /// never wait. False when <paramref name="wait"/> passed first.
+    /// </summary>
+    public Task<bool> EnterLargeEvaluation(TimeSpan wait, CancellationToken cancellationToken) => largeEvaluations.WaitAsync(wait, cancellationToken);
+
+    public void ExitLargeEvaluation() => largeEvaluations.Release();
 
     public void Release(long bytes)
     {

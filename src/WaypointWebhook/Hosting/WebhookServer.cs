@@ -109,6 +109,14 @@ public static class WebhookServer
         limits.MaxConcurrentUpgradedConnections = 0;
         limits.Http2.MaxStreamsPerConnection = settings.MaxStreamsPerConnection;
 
+        // What a connection may buffer before the application reads it (Kestrel's defaults: 1 MiB, and for
+        // HTTP/2 a 1 MiB connection window of 768 KiB streams). Under a flood every connection fills its
+        // buffer: 64 connections x 1 MiB would be a quarter of the container. Bodies are read as they come,
+        // so smaller buffers cost no throughput on the API server's fast link.
+        limits.MaxRequestBufferSize = 128 * 1024;
+        limits.Http2.InitialConnectionWindowSize = 256 * 1024;
+        limits.Http2.InitialStreamWindowSize = 128 * 1024;
+
         // An AdmissionReview carries a handful of headers; the API server sends no cookies.
         limits.MaxRequestHeaderCount = 64;
         limits.MaxRequestHeadersTotalSize = 16 * 1024;
