@@ -67,7 +67,14 @@ public sealed class WaypointPolicy(PolicyOptions options)
             subject,
             operation == Operation.Update ? oldSubject : null,
             view,
-            () => denials?.Count >= AnswerBounds.MaxDenialsShown && warnings?.Count >= AnswerBounds.MaxWarningsShown,
+            changed =>
+            {
+                // Where this group's findings will land: a deny stays one on CREATE, and on UPDATE when the
+                // endpoints changed; everything else is a warning.
+                var warningsFull = warnings?.Count >= AnswerBounds.MaxWarningsShown;
+                var staysDeny = options.Enforcement == EnforcementMode.Deny && (operation != Operation.Update || changed);
+                return (staysDeny ? denials?.Count >= AnswerBounds.MaxDenialsShown : warningsFull, warningsFull);
+            },
             (finding, endpointsChanged) =>
             {
                 var deny = finding.Verdict == Verdict.Deny
@@ -111,7 +118,8 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <paramref name="old"/> (null: ask the <see cref="ChangeDetector"/>). While
     /// <paramref name="suppressMessages"/> says so, findings come without messages.
     /// </summary>
-    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool>? suppressMessages, Action<Finding, bool?> collect)
+    /// <param name="suppressMessages">For a group of endpoints, given whether they changed: whether its deny and its warn findings need no message.</param>
+    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<Finding, bool?> collect)
     {
         var classes = new WaypointClasses(options, view);
         switch (subject)
@@ -126,33 +134,34 @@ public sealed class WaypointPolicy(PolicyOptions options)
                         continue;
                     }
 
-                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes), suppressMessages, collect, null);
+                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes), null, collect, null);
                 }
 
                 if (endpoints is not null)
                 {
                     foreach (var group in EndpointGroups.Group(endpoints, old as EnrollingSubject))
                     {
-                        Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, group.Enrollment, options, view, classes), suppressMessages, collect, group.Changed);
+                        Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, group.Enrollment, options, view, classes), suppressMessages?.Invoke(group.Changed), collect, group.Changed);
                     }
                 }
 
                 break;
             case GatewaySubject gateway:
-                Collect(GatewayRules, new GatewayCheck(gateway.Gateway, classes), suppressMessages, collect, null);
+                Collect(GatewayRules, new GatewayCheck(gateway.Gateway, classes), null, collect, null);
                 break;
             case GatewayClassSubject gatewayClass:
-                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass), suppressMessages, collect, null);
+                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass), null, collect, null);
                 break;
         }
     }
 
-    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, Func<bool>? suppressMessages, Action<Finding, bool?> collect, bool? changed)
+    /// <param name="suppress">Whether deny and warn findings need no message; null: they all do (object-level checks are few).</param>
+    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, (bool Deny, bool Warn)? suppress, Action<Finding, bool?> collect, bool? changed)
     {
         FluentValidation.Results.ValidationResult result;
-        if (suppressMessages?.Invoke() == true)
+        if (suppress is { } which && (which.Deny || which.Warn))
         {
-            using (FindingRuleExtensions.SuppressMessages())
+            using (FindingRuleExtensions.SuppressMessages(which.Deny, which.Warn))
             {
                 result = rules.Validate(check);
             }

@@ -20,24 +20,31 @@ public static class FindingRuleExtensions
     private const string NoTemplate = "-";
 
     [ThreadStatic]
-    private static bool messagesSuppressed;
+    private static bool denyMessagesSuppressed;
+
+    [ThreadStatic]
+    private static bool warnMessagesSuppressed;
 
     /// <summary>
-    /// While the returned scope is open, findings on this thread carry no message (the policy knows they
-    /// will not be shown: the answer lists only so many). Evaluation is synchronous, so a thread-static
-    /// flag is exact. Reason, verdict, field and scope are still reported.
+    /// While the returned scope is open, findings of the given verdicts on this thread carry no message (the
+    /// policy knows they will not be shown: an answer lists only so many). Evaluation is synchronous, so a
+    /// thread-static flag is exact. Reason, verdict, field and scope are still reported.
     /// </summary>
-    internal static MessageSuppression SuppressMessages()
+    internal static MessageSuppression SuppressMessages(bool deny, bool warn)
     {
-        var previous = messagesSuppressed;
-        messagesSuppressed = true;
-        return new MessageSuppression(previous);
+        var scope = new MessageSuppression(denyMessagesSuppressed, warnMessagesSuppressed);
+        denyMessagesSuppressed = deny;
+        warnMessagesSuppressed = warn;
+        return scope;
     }
 
-    internal readonly struct MessageSuppression(bool previous) : IDisposable
+    internal readonly struct MessageSuppression(bool deny, bool warn) : IDisposable
     {
-        public void Dispose() => messagesSuppressed = previous;
+        public void Dispose() => (denyMessagesSuppressed, warnMessagesSuppressed) = (deny, warn);
     }
+
+    private static string MessageFor<T>(T x, Verdict verdict, Func<T, string> message) =>
+        (verdict == Verdict.Deny ? denyMessagesSuppressed : warnMessagesSuppressed) ? string.Empty : message(x);
 
     /// <summary>
     /// Declares a rule's outcome the way the policy reads it back: ErrorCode is the reason code,
@@ -54,7 +61,7 @@ public static class FindingRuleExtensions
         Func<T, string?>? gateway = null) =>
         rule.WithErrorCode(reason)
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x), messagesSuppressed ? string.Empty : message(x)))
+            .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x), MessageFor(x, verdict(x), message)))
             .WithMessage(NoTemplate);
 
     /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
