@@ -17,7 +17,7 @@ public sealed class ManifestReaderTests
               labels: {version: "1.0", enabled: "true"}
               annotations:
                 ambient.istio.io/waypoint-inbound-binding: PROXY
-                other: {nested: [1, 2]}
+                other: "{nested: [1, 2]}"
             spec:
               gatewayClassName: istio-waypoint
               listeners:
