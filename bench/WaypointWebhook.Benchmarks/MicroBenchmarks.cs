@@ -38,10 +38,10 @@ public class MicroBenchmarks
     }
 
     [Benchmark]
-    public int Allowed() => Encode(handler.Handle(allowed, AdmissionEndpoint.Validate));
+    public int Allowed() => Encode(handler.HandleAsync(allowed, AdmissionEndpoint.Validate, CancellationToken.None).Result);
 
     [Benchmark]
-    public int Denied() => Encode(handler.Handle(denied, AdmissionEndpoint.Validate));
+    public int Denied() => Encode(handler.HandleAsync(denied, AdmissionEndpoint.Validate, CancellationToken.None).Result);
 
     private int Encode(AdmissionOutcome outcome)
     {

@@ -88,7 +88,7 @@ public static class Subjects
         Service(ns, name, labels) with { ServiceType = "ExternalName" };
 
     public static EnrollingSubject Namespace(string name, params (string Key, string Value)[] labels) =>
-        Single("Namespace", null, name, SubjectKind.Namespace, "metadata.labels", TrafficNeed.NamespaceDefault, labels);
+        Single("Namespace", null, name, SubjectKind.Namespace, "metadata.labels", TrafficNeed.Service, labels);
 
     public static EnrollingSubject Deployment(string ns, string name, params (string Key, string Value)[] labels) =>
         Single("Deployment", ns, name, SubjectKind.PodTemplate, "spec.template.metadata.labels", TrafficNeed.Workload, labels);

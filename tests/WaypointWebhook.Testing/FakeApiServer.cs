@@ -16,7 +16,12 @@ namespace WaypointWebhook.Testing;
 /// <c>metadata.resourceVersion</c> and <c>continue</c>, label selectors (<c>key</c>, <c>key=value</c>),
 /// chunked watch streams of <c>{"type","object"}</c> lines from a resourceVersion, BOOKMARK events,
 /// 410 Gone for a compacted resourceVersion (as an ERROR event with a Status, or as the HTTP status),
-/// streams that close mid-way and slow responses. KubernetesClient talks to it as to a real one.
+/// streams that close mid-way and slow responses. Objects are stored as a real API server stores them
+/// (<see cref="FakeObjects.AsStored"/>: managedFields, a last-applied-configuration, annotations of every
+/// shape, conditions, finalizers, owner references, fields no client knows), and every response can be
+/// cut into chunks of any size (<see cref="Chunks"/>). KubernetesClient talks to it as to a real one.
+/// The real kube-apiserver (tests/WaypointWebhook.EndToEnd) covers the rest; this one exists for what a
+/// real server cannot be made to do on demand.
 /// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
@@ -66,6 +71,18 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>When set, watches answer 200 and end at once without an event (a proxy cutting them).</summary>
     public bool WatchesEndAtOnce { get; set; }
 
+    /// <summary>
+    /// How response bodies are cut: null sends each whole; otherwise each piece is written and flushed on
+    /// its own (an HTTP chunk), so the client reads the body in pieces of these sizes.
+    /// </summary>
+    public ResponseChunks? Chunks { get; set; }
+
+    /// <summary>Delay between reading an object for a GET and sending it (a GET answered after later changes).</summary>
+    public TimeSpan GetDelay { get; set; }
+
+    /// <summary>Completes when a GET has read its object and waits out <see cref="GetDelay"/>.</summary>
+    public TaskCompletionSource GetStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int ActiveWatches
     {
         get
@@ -114,6 +131,23 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Resets every open watch connection mid-stream, as an API server that goes away does (the client
+    /// sees an error, not the end of a stream).
+    /// </summary>
+    public void AbortWatches()
+    {
+        lock (gate)
+        {
+            foreach (var watch in watches)
+            {
+                watch.Aborted.Cancel();
+            }
+
+            watches.Clear();
+        }
+    }
+
     /// <summary>Closes every open watch stream, as a restarting API server or a proxy timeout would.</summary>
     public void DropWatches()
     {
@@ -147,6 +181,11 @@ public sealed class FakeApiServer : IAsyncDisposable
             var copy = (JsonObject)obj.DeepClone();
             copy["kind"] ??= r.Kind;
             copy["apiVersion"] ??= r.ApiVersion;
+            if (!deleted)
+            {
+                copy = FakeObjects.AsStored(copy);
+            }
+
             var metadata = copy["metadata"]!.AsObject();
             metadata["resourceVersion"] = rv.ToString();
             var key = $"{(string?)metadata["namespace"]}/{(string?)metadata["name"]}";
@@ -252,6 +291,12 @@ public sealed class FakeApiServer : IAsyncDisposable
             found = resource.Objects.GetValueOrDefault($"{ns}/{name}");
         }
 
+        if (GetDelay > TimeSpan.Zero)
+        {
+            GetStarted.TrySetResult();
+            await Task.Delay(GetDelay);
+        }
+
         if (found is null)
         {
             await Status(context, 404, "NotFound", $"{resource.Kind} \"{name}\" not found");
@@ -308,7 +353,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             if (GoneAsErrorEvent)
             {
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(Line("ERROR", status));
+                await Write(context, Line("ERROR", status), context.RequestAborted);
             }
             else
             {
@@ -324,7 +369,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
-        var watch = new Watch(resource.Path, ns, Channel.CreateUnbounded<string>());
+        var watch = new Watch(resource.Path, ns, Channel.CreateUnbounded<string>(), new CancellationTokenSource());
         lock (gate)
         {
             foreach (var (rv, objectNamespace, line) in resource.Log)
@@ -340,15 +385,19 @@ public sealed class FakeApiServer : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync();
-        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, watch.Aborted.Token);
         expiry.CancelAfter(timeout);
         try
         {
             await foreach (var line in watch.Events.Reader.ReadAllAsync(expiry.Token))
             {
-                await context.Response.WriteAsync(line, expiry.Token);
+                await Write(context, line, expiry.Token);
                 await context.Response.Body.FlushAsync(expiry.Token);
             }
+        }
+        catch (OperationCanceledException) when (watch.Aborted.IsCancellationRequested)
+        {
+            context.Abort(); // a reset connection: the client's read fails
         }
         catch (OperationCanceledException)
         {
@@ -386,14 +435,33 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private static string Line(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
 
-    private static Task Status(HttpContext context, int code, string reason, string message) =>
+    private Task Status(HttpContext context, int code, string reason, string message) =>
         Json(context, code, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure", ["message"] = message, ["reason"] = reason, ["code"] = code });
 
-    private static async Task Json(HttpContext context, int code, JsonNode body)
+    private async Task Json(HttpContext context, int code, JsonNode body)
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8);
+        await Write(context, body.ToJsonString(), context.RequestAborted);
+    }
+
+    /// <summary>Writes whole, or in the pieces <see cref="Chunks"/> asks for, each flushed as its own HTTP chunk.</summary>
+    private async Task Write(HttpContext context, string text, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (Chunks is not { } chunks)
+        {
+            await context.Response.Body.WriteAsync(bytes, cancellationToken);
+            return;
+        }
+
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            var size = Math.Min(chunks.Next(), bytes.Length - offset);
+            await context.Response.Body.WriteAsync(bytes.AsMemory(offset, size), cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
+            offset += size;
+        }
     }
 
     private sealed record Resource(string Path, string Kind, string ApiVersion, bool Namespaced)
@@ -403,12 +471,83 @@ public sealed class FakeApiServer : IAsyncDisposable
         public List<(long Rv, string? Namespace, string Line)> Log { get; } = [];
     }
 
-    private sealed record Watch(string Resource, string? Namespace, Channel<string> Events);
+    private sealed record Watch(string Resource, string? Namespace, Channel<string> Events, CancellationTokenSource Aborted);
+}
+
+/// <summary>How <see cref="FakeApiServer"/> cuts its responses: fixed sizes, or random sizes from a seed.</summary>
+public sealed class ResponseChunks
+{
+    private readonly Func<int> next;
+
+    private ResponseChunks(Func<int> next, string description)
+    {
+        this.next = next;
+        Description = description;
+    }
+
+    public string Description { get; }
+
+    public static ResponseChunks Fixed(int size) => new(() => size, $"{size}-byte chunks");
+
+    /// <summary>Pieces of 1 to <paramref name="max"/> bytes, the same sequence for the same seed.</summary>
+    public static ResponseChunks Random(int seed, int max)
+    {
+        var random = new Random(seed);
+        return new(() => { lock (random) { return random.Next(1, max + 1); } }, $"random chunks of 1-{max} bytes (seed {seed})");
+    }
+
+    public int Next() => next();
+
+    public override string ToString() => Description;
 }
 
 /// <summary>Objects as the API server stores them.</summary>
 public static class FakeObjects
 {
+    /// <summary>
+    /// The object as a real API server stores one applied with <c>kubectl apply</c>: a
+    /// <c>last-applied-configuration</c> (the whole object as a JSON string), annotations of every shape
+    /// (empty, escaped, non-ASCII, long), <c>managedFields</c>, a uid, a creation timestamp, a generation,
+    /// finalizers and owner references, <c>status.conditions</c>, and fields no client knows (objects,
+    /// arrays, numbers, booleans, nulls). What the object already carries is kept.
+    /// </summary>
+    public static JsonObject AsStored(JsonObject obj)
+    {
+        var stored = (JsonObject)obj.DeepClone();
+        var metadata = stored["metadata"]!.AsObject();
+        var name = (string?)metadata["name"] ?? "unnamed";
+        var annotations = metadata["annotations"]?.AsObject() ?? new JsonObject();
+        annotations["kubectl.kubernetes.io/last-applied-configuration"] ??= obj.ToJsonString() + "\n";
+        annotations["example.com/empty"] ??= string.Empty;
+        annotations["example.com/quoted"] ??= "say \"hi\"\\ {\"json\": [1, 2]} \u00e9\u4e2d\ud83d\ude00\n\ttab";
+        annotations["example.com/long"] ??= new string('a', 2048);
+        metadata["annotations"] = annotations;
+        metadata["uid"] ??= Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] ??= "2026-11-30T10:00:00Z";
+        metadata["generation"] ??= 3;
+        metadata["finalizers"] ??= new JsonArray("example.com/cleanup");
+        metadata["ownerReferences"] ??= new JsonArray(new JsonObject
+        {
+            ["apiVersion"] = "example.com/v1", ["kind"] = "Owner", ["name"] = "owner-of-" + name, ["uid"] = Guid.Empty.ToString(),
+            ["controller"] = false, ["blockOwnerDeletion"] = true,
+        });
+        metadata["managedFields"] ??= new JsonArray(
+            new JsonObject
+            {
+                ["manager"] = "kubectl-client-side-apply", ["operation"] = "Update", ["apiVersion"] = (string?)stored["apiVersion"],
+                ["time"] = "2026-11-30T10:00:00Z", ["fieldsType"] = "FieldsV1",
+                ["fieldsV1"] = new JsonObject { ["f:metadata"] = new JsonObject { ["f:annotations"] = new JsonObject { ["."] = new JsonObject(), ["f:kubectl.kubernetes.io/last-applied-configuration"] = new JsonObject() } } },
+            },
+            new JsonObject { ["manager"] = "istiod", ["operation"] = "Update", ["subresource"] = "status", ["fieldsType"] = "FieldsV1", ["fieldsV1"] = new JsonObject { ["f:status"] = new JsonObject() } });
+        var status = stored["status"]?.AsObject() ?? new JsonObject();
+        status["conditions"] ??= new JsonArray(
+            new JsonObject { ["type"] = "Accepted", ["status"] = "True", ["reason"] = "Accepted", ["message"] = "Resource accepted", ["lastTransitionTime"] = "2026-11-30T10:00:01Z", ["observedGeneration"] = 3 },
+            new JsonObject { ["type"] = "Programmed", ["status"] = "True", ["reason"] = "Programmed", ["message"] = string.Empty, ["lastTransitionTime"] = "2026-11-30T10:00:02Z", ["observedGeneration"] = 3 });
+        stored["status"] = status;
+        stored["x-unknown"] ??= new JsonObject { ["nested"] = new JsonArray(1, 2.5, true, null, "s", new JsonObject { ["deep"] = new JsonArray(new JsonArray()) }), ["n"] = -1e10 };
+        return stored;
+    }
+
     public const string Namespaces = "api/v1/namespaces";
     public const string Gateways = "apis/gateway.networking.k8s.io/v1/gateways";
     public const string GatewayClasses = "apis/gateway.networking.k8s.io/v1/gatewayclasses";

@@ -3,50 +3,39 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Policy.Resolution;
 
 /// <summary>
-/// A syntactically valid reference looked up with istiod's semantics: the Gateway (if any), whether it
-/// is a waypoint, its traffic type and whether the consumer namespace may attach.
+/// What a syntactically valid reference turned out to name, with istiod's semantics: no Gateway, a
+/// Gateway that is not a waypoint, or a waypoint with its traffic type and attachment. Each rule reads
+/// the one case it is about; a case carries only what is known in it.
 /// </summary>
-public sealed record ResolvedWaypoint(
-    string Namespace,
-    string Name,
-    GatewayInfo? Gateway,
-    bool IsWaypoint,
-    string? ClassController,
-    TrafficType? TrafficType,
-    ListenerInfo? AttachmentListener,
-    bool AttachmentAllowed)
+public abstract record ResolvedWaypoint(ObjectKey Key)
 {
-    public override string ToString() => $"{Namespace}/{Name}";
+    public string Namespace => Key.Namespace;
 
+    public string Name => Key.Name;
+
+    public sealed override string ToString() => Key.ToString();
+
+    /// <param name="target">The Gateway the reference names.</param>
+    /// <param name="consumer">The namespace whose attachment is judged.</param>
+    /// <param name="consumerLabels">Its labels, as the attachment selector reads them.</param>
     public static ResolvedWaypoint Resolve(
-        string @namespace,
-        string name,
+        ObjectKey target,
         string consumer,
         IReadOnlyDictionary<string, string> consumerLabels,
         IClusterView view,
         WaypointClasses classes)
     {
-        var gateway = view.GetGateway(@namespace, name);
-        if (gateway is null)
+        if (view.GetGateway(target.Namespace, target.Name) is not { } gateway)
         {
-            return new ResolvedWaypoint(@namespace, name, null, false, null, null, null, false);
+            return new MissingGateway(target);
         }
 
-        var controller = view.GetGatewayClass(gateway.ClassName)?.ControllerName;
         if (!classes.IsWaypoint(gateway.ClassName))
         {
-            return new ResolvedWaypoint(@namespace, name, gateway, false, controller, null, null, false);
+            return new NonWaypointGateway(target, gateway, view.GetGatewayClass(gateway.ClassName)?.ControllerName);
         }
 
         var (_, listener) = Attachment.AttachmentListener(gateway, classes.InboundBindingOf(gateway));
-        return new ResolvedWaypoint(
-            @namespace,
-            name,
-            gateway,
-            IsWaypoint: true,
-            controller,
-            classes.TrafficTypeOf(gateway),
-            listener,
-            Attachment.Allows(gateway, listener, consumer, consumerLabels));
+        return new WaypointGateway(target, gateway, classes.TrafficTypeOf(gateway), listener, Attachment.Allows(gateway, listener, consumer, consumerLabels));
     }
 }

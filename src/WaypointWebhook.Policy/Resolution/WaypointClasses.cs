@@ -42,25 +42,3 @@ public sealed class WaypointClasses(PolicyOptions options, IClusterView view)
     public string? InboundBindingOf(GatewayInfo gateway) =>
         gateway.InboundBinding ?? view.GetGatewayClass(gateway.ClassName)?.InboundBinding;
 }
-
-public enum TrafficTypeSource
-{
-    Gateway,
-    GatewayClass,
-    Default,
-}
-
-public sealed record TrafficType(string Value, TrafficTypeSource Source, string ClassName)
-{
-    public bool AcceptsService => TrafficTypes.AcceptsService(Value);
-
-    public bool AcceptsWorkload => TrafficTypes.AcceptsWorkload(Value);
-
-    /// <summary>How a message shows it: <c>istio.io/waypoint-for=service (the default)</c>.</summary>
-    public string Describe() => Source switch
-    {
-        TrafficTypeSource.Gateway => $"{WaypointLabels.WaypointFor}={Value}",
-        TrafficTypeSource.GatewayClass => $"{WaypointLabels.WaypointFor}={Value}, from GatewayClass {ClassName}",
-        _ => $"{WaypointLabels.WaypointFor}={Value}, the default",
-    };
-}

@@ -1,4 +1,5 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 

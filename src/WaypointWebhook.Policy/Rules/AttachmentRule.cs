@@ -1,4 +1,5 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 
@@ -12,37 +13,46 @@ public static class AttachmentRule
 {
     public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
-        rules.RuleFor(c => c.Target)
-            .Must(t => t!.AttachmentAllowed)
-            .When(c => c.Target is { IsWaypoint: true })
-            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
-                $"{c.Who}: {c.Reference} refers to waypoint {c.Target}, whose {Why(c)}, so namespace {c.ConsumerNamespace} may not use it " +
-                $"and istiod would silently ignore the reference. Fix: on the Gateway's {ListenerName(c)}, set allowedRoutes.namespaces.from: " +
+        rules.RuleFor(c => c.Waypoint)
+            .Must(w => w is null || w.AttachmentAllowed)
+            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict, c => c.UseWaypointField, c => c.Enrollment.Labels.Field, EnrollmentCheck.AboutWaypoint((c, w) =>
+                $"{c.Who}: {c.Reference} refers to waypoint {w}, whose {Why(c, w)}, so namespace {c.ConsumerNamespace} may not use it " +
+                $"and istiod would silently ignore the reference. Fix: on the Gateway's {ListenerName(w)}, set allowedRoutes.namespaces.from: " +
                 $"All, or from: Selector with a selector that matches {c.ConsumerNamespace} (e.g. matchLabels " +
-                $"{WaypointLabels.NamespaceName}: {c.ConsumerNamespace}).");
+                $"{WaypointLabels.NamespaceName}: {c.ConsumerNamespace})."));
     }
 
-    private static string Why(EnrollmentCheck c)
+    /// <summary>
+    /// A selector judged on a namespace nobody could describe (created a moment ago, not yet in the view,
+    /// and the API server did not answer) would deny on a guess: warn instead (spec section 3).
+    /// </summary>
+    private static Verdict Verdict(EnrollmentCheck c) =>
+        c.ConsumerNamespaceUnconfirmed && Attachment.FromOf(c.Waypoint?.AttachmentListener) == Attachment.FromSelector
+            ? Model.Verdict.Warn
+            : Model.Verdict.Deny;
+
+    private static string Why(EnrollmentCheck c, WaypointGateway waypoint)
     {
-        var listener = c.Target!.AttachmentListener;
-        if (listener is null)
+        if (waypoint.AttachmentListener is not { } listener)
         {
             return "Gateway has no attachment listener (HBONE on port 15008), which means from: Same";
         }
 
-        return Attachment.FromOf(listener) switch
+        return (Attachment.FromOf(listener), listener.Namespaces) switch
         {
-            Attachment.FromSelector when listener.Namespaces!.Selector is null =>
-                $"{ListenerName(c)} has allowedRoutes from: Selector without a selector, which matches no namespace",
-            Attachment.FromSelector => $"{ListenerName(c)} admits only namespaces matching its allowedRoutes selector, and {c.ConsumerNamespace}'s labels do not",
-            var from when from == Attachment.FromSame && listener.Namespaces?.From is null =>
-                $"{ListenerName(c)} admits only its own namespace ({c.Target.Namespace}; allowedRoutes.namespaces.from defaults to Same)",
-            var from => $"{ListenerName(c)} admits only its own namespace ({c.Target.Namespace}; allowedRoutes.namespaces.from: {Text.Quote(from)})",
+            (Attachment.FromSelector, { Selector: null }) =>
+                $"{ListenerName(waypoint)} has allowedRoutes from: Selector without a selector, which matches no namespace",
+            (Attachment.FromSelector, _) =>
+                $"{ListenerName(waypoint)} admits only namespaces matching its allowedRoutes selector, and {c.ConsumerNamespace}'s labels do not",
+            (_, { From: null } or null) =>
+                $"{ListenerName(waypoint)} admits only its own namespace ({waypoint.Namespace}; allowedRoutes.namespaces.from defaults to Same)",
+            var (from, _) =>
+                $"{ListenerName(waypoint)} admits only its own namespace ({waypoint.Namespace}; allowedRoutes.namespaces.from: {Text.Quote(from)})",
         };
     }
 
-    private static string ListenerName(EnrollmentCheck c) =>
-        c.Target!.AttachmentListener is { } l
+    private static string ListenerName(WaypointGateway waypoint) =>
+        waypoint.AttachmentListener is { } l
             ? $"listener \"{Text.Quote(l.Name)}\" ({Text.Quote(l.Protocol)}/{l.Port})"
             : $"HBONE listener (port {ListenerProtocols.HbonePort})";
 }

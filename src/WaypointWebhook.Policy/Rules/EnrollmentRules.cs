@@ -1,4 +1,5 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 
 namespace WaypointWebhook.Policy.Rules;
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 
 namespace WaypointWebhook.Policy.Rules;
 
@@ -7,17 +8,8 @@ public sealed class GatewayRules : AbstractValidator<GatewayCheck>
 {
     public GatewayRules()
     {
-        TrafficTypeLabelRule.Define(this);
+        WaypointForLabelRule.Define(this);
         AllowedRoutesRule.Define(this);
         ListenerShapeRule.Define(this);
-    }
-}
-
-/// <summary>Every rule about a GatewayClass under admission (G1).</summary>
-public sealed class GatewayClassRules : AbstractValidator<GatewayClassCheck>
-{
-    public GatewayClassRules()
-    {
-        TrafficTypeLabelRule.Define(this);
     }
 }

@@ -1,5 +1,7 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
 
 namespace WaypointWebhook.Policy.Rules;
 
@@ -13,37 +15,37 @@ public static class TrafficTypeRule
     {
         // W7: Services and ServiceEntries need service traffic; Pods, pod templates, WorkloadEntries
         // and ServiceEntry endpoints need workload traffic.
-        rules.RuleFor(c => c.Target)
-            .Must((c, t) => c.Enrollment.Needs == TrafficNeed.Service ? t!.TrafficType!.AcceptsService : t!.TrafficType!.AcceptsWorkload)
-            .When(c => c.Target is { IsWaypoint: true } && c.Enrollment.Needs != TrafficNeed.NamespaceDefault)
-            .Reports("W7", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
+        rules.RuleFor(c => c.Waypoint)
+            .Must((c, w) => w is null || (c.Enrollment.Needs == TrafficNeed.Service ? w.TrafficType.AcceptsService : w.TrafficType.AcceptsWorkload))
+            .When(c => c.Subject.Kind != SubjectKind.Namespace)
+            .Reports("W7", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, EnrollmentCheck.AboutWaypoint((c, w) =>
             {
                 var needs = c.Enrollment.Needs == TrafficNeed.Service ? TrafficTypes.Service : TrafficTypes.Workload;
                 var sender = c.Enrollment.IsObjectLevel ? c.Subject.Object.Kind : "ServiceEntry endpoint";
-                return $"{c.Who}: {c.Reference} refers to waypoint {c.Target}, which {Accepts(c)}, but a {sender} needs {needs} " +
-                       $"traffic; istiod would silently skip it and no L7 policy applies. Fix: {FixFor(c, needs)}";
-            });
+                return $"{c.Who}: {c.Reference} refers to waypoint {w}, which {Accepts(w)}, but a {sender} needs {needs} " +
+                       $"traffic; istiod would silently skip it and no L7 policy applies. Fix: {FixFor(w, needs)}";
+            }));
 
         // W9: a namespace waypoint serves the namespace's Services (service) and Pods (workload). Pods
         // skip a service-only one by design; one that accepts nothing is certainly wrong.
-        rules.RuleFor(c => c.Target)
-            .Must(t => TrafficTypes.IsKnown(t!.TrafficType!.Value) && t.TrafficType.Value != TrafficTypes.None)
-            .When(c => c.Target is { IsWaypoint: true } && c.Enrollment.Needs == TrafficNeed.NamespaceDefault)
-            .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, c =>
-                $"{c.Who}: {c.Reference} refers to waypoint {c.Target}, which {Accepts(c)}; nothing in the namespace would use it. " +
-                $"Fix: {FixFor(c, TrafficTypes.Service)}");
+        rules.RuleFor(c => c.Waypoint)
+            .Must(w => w is null || (TrafficTypes.IsKnown(w.TrafficType.Value) && w.TrafficType.Value != TrafficTypes.None))
+            .When(c => c.Subject.Kind == SubjectKind.Namespace)
+            .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Deny, WaypointLabels.UseWaypoint, EnrollmentCheck.AboutWaypoint((c, w) =>
+                $"{c.Who}: {c.Reference} refers to waypoint {w}, which {Accepts(w)}; nothing in the namespace would use it. " +
+                $"Fix: {FixFor(w, TrafficTypes.Service)}"));
 
-        rules.RuleFor(c => c.Target)
-            .Must(t => t!.TrafficType!.Value != TrafficTypes.Workload)
-            .When(c => c.Target is { IsWaypoint: true } && c.Enrollment.Needs == TrafficNeed.NamespaceDefault)
-            .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Warn, WaypointLabels.UseWaypoint, c =>
-                $"{c.Who}: waypoint {c.Target} handles only workload traffic ({c.Target!.TrafficType!.Describe()}); Services in " +
-                $"{c.Subject.Object.Name} will not use it. Fix: istioctl waypoint apply -n {c.Target.Namespace} --name {c.Target.Name} --for all");
+        rules.RuleFor(c => c.Waypoint)
+            .Must(w => w?.TrafficType.Value != TrafficTypes.Workload)
+            .When(c => c.Subject.Kind == SubjectKind.Namespace)
+            .Reports("W9", ReasonCodes.UnsupportedTrafficType, Verdict.Warn, WaypointLabels.UseWaypoint, EnrollmentCheck.AboutWaypoint((c, w) =>
+                $"{c.Who}: waypoint {w} handles only workload traffic ({w.TrafficType.Describe()}); Services in " +
+                $"{c.Subject.Object.Name} will not use it. Fix: istioctl waypoint apply -n {w.Namespace} --name {w.Name} --for all"));
     }
 
-    private static string Accepts(EnrollmentCheck c)
+    private static string Accepts(WaypointGateway waypoint)
     {
-        var traffic = c.Target!.TrafficType!;
+        var traffic = waypoint.TrafficType;
         return traffic.Value switch
         {
             TrafficTypes.Service => $"handles only service traffic ({traffic.Describe()})",
@@ -53,11 +55,8 @@ public static class TrafficTypeRule
         };
     }
 
-    private static string FixFor(EnrollmentCheck c, string needs)
-    {
-        var target = c.Target!;
-        return $"make the waypoint accept {needs} traffic: istioctl waypoint apply -n {target.Namespace} --name {target.Name} --for all " +
-               $"(or kubectl label gateway -n {target.Namespace} {target.Name} {WaypointLabels.WaypointFor}=all --overwrite), " +
-               "or use a waypoint that does.";
-    }
+    private static string FixFor(WaypointGateway waypoint, string needs) =>
+        $"make the waypoint accept {needs} traffic: istioctl waypoint apply -n {waypoint.Namespace} --name {waypoint.Name} --for all " +
+        $"(or kubectl label gateway -n {waypoint.Namespace} {waypoint.Name} {WaypointLabels.WaypointFor}=all --overwrite), " +
+        "or use a waypoint that does.";
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using WaypointWebhook.Cluster;
-using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
@@ -10,60 +9,54 @@ namespace WaypointWebhook.Admission;
 
 /// <summary>
 /// The wire half of the webhook: AdmissionReview bytes in, an answer out. Knows JSON and the admission
-/// contract (spec section 7); every decision comes from <see cref="WaypointPolicy"/>.
+/// contract (spec section 8); every decision comes from <see cref="WaypointPolicy"/>, every fact about the
+/// cluster from the <see cref="IClusterViewSource"/>.
 /// </summary>
 public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource views)
 {
-    /// <summary>The same policy with missing waypoints only warning: used when a miss cannot be confirmed.</summary>
-    private readonly WaypointPolicy unconfirmed = new(policy.Options with { MissingWaypointVerdict = Verdict.Warn });
-
     private const string ApiVersion = "admission.k8s.io/v1";
 
     /// <summary>
-    /// Answers one review from the cluster view alone, except when a Gateway missing from the view would
-    /// deny (missing-waypoint verdict Deny): the cache may lag the API server, so the miss is confirmed
-    /// with one bounded GET. Found: judged again with it. Not confirmed either way: the miss only warns.
+    /// Answers one review: decoded once and judged once, against one snapshot of the cluster view. When the
+    /// snapshot lacks an object whose absence could decide a denial (a view can lag the API server by a
+    /// moment), the view source confirms it first; what it cannot confirm only warns. With a view of files,
+    /// or nothing missing, this completes synchronously.
     /// </summary>
     public async ValueTask<AdmissionOutcome> HandleAsync(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var outcome = Handle(body, endpoint);
-        if (outcome is not Answered { Denials.Count: > 0 } answered || views.Current is not IGatewayConfirmer confirmer)
+        var decoded = Decode(body);
+        if (decoded.Outcome is { } early)
         {
-            return outcome;
+            return early;
         }
 
-        var missing = answered.Denials.Where(d => d.Gateway is not null).Select(d => d.Gateway!).Distinct().ToList();
-        if (missing.Count == 0)
+        var (request, operation, kind) = (decoded.Request!, decoded.Operation, decoded.Kind!);
+        if (views.Current is not { } view)
         {
-            return outcome;
+            // Readiness keeps the API server away until the view is loaded; answer as failurePolicy would.
+            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe(), request.Uid);
         }
 
-        var unconfirmedMiss = false;
-        var found = false;
-        foreach (var gateway in missing)
+        var subject = SubjectReader.Read(kind, request.Object!, request.Namespace, request.Name);
+        var misses = endpoint == AdmissionEndpoint.Validate ? MissFinder.Find(subject, view, policy.Options) : ViewMisses.None;
+        if (!misses.IsEmpty)
         {
-            var slash = gateway.IndexOf('/');
-            switch (await confirmer.ConfirmGatewayAsync(gateway[..slash], gateway[(slash + 1)..], cancellationToken).ConfigureAwait(false))
-            {
-                case Confirmation.Found:
-                    found = true;
-                    break;
-                case Confirmation.Unknown:
-                    unconfirmedMiss = true;
-                    break;
-            }
+            view = await views.ConfirmAsync(view, misses, cancellationToken).ConfigureAwait(false);
         }
 
-        return found || unconfirmedMiss ? Handle(body, endpoint, unconfirmedMiss ? unconfirmed : policy) : outcome;
+        return endpoint == AdmissionEndpoint.Validate
+            ? Validate(policy, request, operation, kind, subject, view)
+            : Mutate(policy, request, operation, subject, view);
     }
 
-    public AdmissionOutcome Handle(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint) => Handle(body, endpoint, policy);
+    /// <summary>A review read as far as it goes: an outcome already (bad request, unevaluated allow), or a request to judge.</summary>
+    private readonly record struct Decoded(AdmissionOutcome? Outcome, AdmissionRequest? Request = null, Operation Operation = default, HandledKind? Kind = null);
 
-    private AdmissionOutcome Handle(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint, WaypointPolicy policy)
+    private static Decoded Decode(ReadOnlySequence<byte> body)
     {
         if (body.IsEmpty)
         {
-            return new BadRequest(400, BadRequestCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)");
+            return new(new BadRequest(400, BadRequestCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)"));
         }
 
         AdmissionReviewRequest? review;
@@ -71,44 +64,55 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         {
             var reader = new Utf8JsonReader(body);
             review = JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.AdmissionReviewRequest);
+            if (HasTrailingData(ref reader))
+            {
+                return new(new BadRequest(400, BadRequestCause.MalformedJson, "request body has data after the AdmissionReview: expected exactly one JSON object"));
+            }
         }
         catch (JsonException objectError)
         {
-            return FromHeaderOnly(body, objectError);
+            return new(FromHeaderOnly(body, objectError));
         }
 
         if (Envelope(review?.ApiVersion, review?.Kind, review?.Request) is { } bad)
         {
-            return bad;
+            return new(bad);
         }
 
         var request = review!.Request!;
         if (ParseOperation(request.Operation) is not { } operation)
         {
-            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
+            return new(new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid));
         }
 
         var kind = HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind);
         if (kind is null || operation is Operation.Delete or Operation.Connect)
         {
-            return Allow(request, endpoint);
+            return new(Allow(request));
         }
 
         if (request.Object is null)
         {
-            return new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid);
+            return new(new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid));
         }
 
-        if (views.Current is not { } view)
+        return new(null, request, operation, kind);
+    }
+
+    /// <summary>
+    /// Whether anything but white space follows the one JSON value: two reviews, or a review and garbage,
+    /// are not one AdmissionReview (the reader itself refuses a second value and stray bytes).
+    /// </summary>
+    private static bool HasTrailingData(ref Utf8JsonReader reader)
+    {
+        try
         {
-            // Readiness keeps the API server away until the view is loaded; answer as failurePolicy would.
-            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe(), request.Uid);
+            return reader.Read();
         }
-
-        var subject = SubjectReader.Read(kind, request.Object, request.Namespace, request.Name);
-        return endpoint == AdmissionEndpoint.Validate
-            ? Validate(policy, request, operation, kind, subject, view)
-            : Mutate(policy, request, operation, subject, view);
+        catch (JsonException)
+        {
+            return true;
+        }
     }
 
     private static Answered Validate(WaypointPolicy policy, AdmissionRequest request, Operation operation, HandledKind kind, Subject subject, IClusterView view)
@@ -141,7 +145,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         return Answer(request, response, subject, [], [], evaluated: true, patched: response.Patch is not null);
     }
 
-    private static Answered Allow(AdmissionRequestHeader request, AdmissionEndpoint endpoint) =>
+    private static Answered Allow(AdmissionRequestHeader request) =>
         new(
             new AdmissionReviewResponse { Response = new AdmissionResponse { Uid = request.Uid!, Allowed = true } },
             request.Uid!,
@@ -194,12 +198,12 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var request = header!.Request!;
         if (ParseOperation(request.Operation) is null)
         {
-            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{request.Operation}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
+            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
         }
 
         return HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind) is { } kind
             ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {ManifestReader.Describe(objectError)}", request.Uid)
-            : Allow(request, AdmissionEndpoint.Validate);
+            : Allow(request);
     }
 
     private static BadRequest? Envelope(string? apiVersion, string? kind, AdmissionRequestHeader? request)

@@ -7,13 +7,17 @@ using WaypointWebhook.Policy;
 namespace WaypointWebhook.Cli;
 
 /// <summary>
-/// <c>analyze [-f PATH ...] [--cluster-state PATH ...] [--kubeconfig F] [-n NAMESPACE] [-o text|json]</c>: over
-/// files, or without <c>-f</c> over the live cluster (how a cluster that predates the webhook finds its broken references).
+/// <c>analyze [-f PATH ...] [--cluster-state PATH ...] [--kubeconfig F] [-n NAMESPACE] [-o text|json|sarif]
+/// [--failure-threshold L] [--output-threshold L] [--suppress S ...]</c>: over files, or without <c>-f</c> over the
+/// live cluster (how a cluster that predates the webhook finds its broken references).
 /// </summary>
 public static class AnalyzeCommand
 {
-    public const int NoDenials = 0;
-    public const int Denials = 1;
+    /// <summary>No finding at or above the failure threshold.</summary>
+    public const int Passed = 0;
+
+    /// <summary>At least one finding (not suppressed) at or above the failure threshold.</summary>
+    public const int Failed = 1;
     public const int UsageOrInput = 2;
 
     public static Command Create(Func<string[], IConfiguration> configuration, TextWriter output, TextWriter error)
@@ -37,14 +41,21 @@ public static class AnalyzeCommand
         };
         var format = new Option<string>("--output", "-o")
         {
-            Description = "Output format: text or json.",
+            Description = "Output format: text, json or sarif (SARIF 2.1.0, for code scanning).",
             DefaultValueFactory = _ => "text",
         };
-        format.AcceptOnlyFromAmong("text", "json");
+        format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var failureThreshold = LevelOption("--failure-threshold", FindingLevel.Error, "The exit code is 1 when a finding at or above this level is found: Error or Warning.");
+        var outputThreshold = LevelOption("--output-threshold", FindingLevel.Warning, "Findings below this level are not printed: Error or Warning.");
+        var suppress = new Option<string[]>("--suppress", "-S")
+        {
+            Description = "Suppress findings: \"<ReasonCode>=<Kind> <namespace>/<name>\" (\"<Kind> <name>\" when cluster-scoped), * as a wildcard in the reason and names. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
 
         var command = new Command("analyze", "Evaluates the waypoint rules as the webhook would on CREATE: over manifest files, or without -f over the live cluster.")
         {
-            files, clusterState, kubeconfig, ns, format,
+            files, clusterState, kubeconfig, ns, format, failureThreshold, outputThreshold, suppress,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,36 +63,50 @@ public static class AnalyzeCommand
             try
             {
                 var settings = WebhookSettings.Load(configuration([.. parse.UnmatchedTokens]));
+                var suppressions = Suppressions.Parse(parse.GetValue(suppress) ?? []);
                 var only = parse.GetValue(ns);
                 var defaultNamespace = only ?? "default";
                 var cluster = ManifestReader.Read(parse.GetValue(clusterState) ?? []);
                 List<Manifest> subjects;
+                int? fileCount = null;
                 if (parse.GetValue(files) is { Length: > 0 } paths)
                 {
-                    subjects = ManifestReader.Read(paths);
+                    var read = ManifestReader.Files(paths);
+                    fileCount = read.Count;
+                    subjects = ManifestReader.Read(read, locate: true);
                 }
                 else
                 {
-                    var live = await new ClusterLister(KubeClientFactory.Create(parse.GetValue(kubeconfig))).ListAsync(only, cancellationToken);
+                    // Progress only where someone watches it: never into a pipe, a file or a CI log.
+                    var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? error : null;
+                    var live = await new ClusterLister(KubeClientFactory.Create(parse.GetValue(kubeconfig)), progress: progress).ListAsync(only, cancellationToken);
                     subjects = live.Subjects;
                     cluster.AddRange(live.Cluster);
                 }
 
                 var snapshot = ClusterSnapshot.From(cluster.Concat(subjects), defaultNamespace);
 
-                var findings = new Analyzer(new WaypointPolicy(settings.ToPolicyOptions())).Analyze(subjects, snapshot, defaultNamespace, only);
-                if (parse.GetValue(format) == "json")
+                var analysis = new Analyzer(new WaypointPolicy(settings.ToPolicyOptions()), suppressions).Analyze(subjects, snapshot, defaultNamespace, only);
+                var shown = analysis.Findings.Where(f => f.Level >= parse.GetValue(outputThreshold)).ToList();
+                switch (parse.GetValue(format))
                 {
-                    AnalyzeOutput.WriteJson(output, findings);
-                }
-                else
-                {
-                    AnalyzeOutput.WriteText(output, findings);
+                    case "json":
+                        AnalyzeOutput.WriteJson(output, shown);
+                        break;
+                    case "sarif":
+                        SarifWriter.Write(output, shown, Environment.CurrentDirectory);
+                        break;
+                    default:
+                        AnalyzeOutput.WriteText(output, shown);
+                        break;
                 }
 
-                return findings.Any(f => f.Verdict == Policy.Model.Verdict.Deny) ? Denials : NoDenials;
+                AnalyzeSummary.Write(error, analysis, fileCount);
+
+                // As istioctl: the failure threshold judges every finding not suppressed, printed or not.
+                return analysis.Findings.Any(f => f.Level >= parse.GetValue(failureThreshold)) ? Failed : Passed;
             }
-            catch (Exception e) when (e is ManifestException or SettingsException)
+            catch (Exception e) when (e is ManifestException or SettingsException or SuppressionException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return UsageOrInput;
@@ -94,4 +119,26 @@ public static class AnalyzeCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// A level named as istioctl names it, in any case. Parsed here rather than as a plain enum option,
+    /// which would also take a number ("7") and compare it as a level above Error.
+    /// </summary>
+    private static Option<FindingLevel> LevelOption(string name, FindingLevel defaultLevel, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultLevel,
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (Enum.GetNames<FindingLevel>().FirstOrDefault(n => string.Equals(n, token, StringComparison.OrdinalIgnoreCase)) is { } level)
+            {
+                return Enum.Parse<FindingLevel>(level);
+            }
+
+            result.AddError($"{name} must be Error or Warning, not \"{token}\"");
+            return defaultLevel;
+        },
+        HelpName = "Error|Warning",
+    };
 }

@@ -6,20 +6,43 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Cli;
 
 /// <summary>One finding of <c>analyze</c>, about one object.</summary>
-public sealed record AnalyzedFinding(ObjectRef Object, Finding Finding, Verdict Verdict);
+public sealed record AnalyzedFinding(ObjectRef Object, Finding Finding, Verdict Verdict)
+{
+    /// <summary>Where the finding points in its file; null for a live cluster's object.</summary>
+    public FindingLocation? Location { get; init; }
+
+    public FindingLevel Level => Verdict == Verdict.Deny ? FindingLevel.Error : FindingLevel.Warning;
+}
+
+/// <summary>A finding's place in a file.</summary>
+/// <param name="File">As named on the command line (relative paths kept), or <c>&lt;stdin&gt;</c>.</param>
+/// <param name="Object">Where the object starts: its first key, after any comments and <c>---</c>.</param>
+/// <param name="Field">Where the finding's field is written (a label key, a listener), when it is.</param>
+public sealed record FindingLocation(string File, TextPosition Object, TextPosition? Field)
+{
+    /// <summary>The most precise place: what text output and SARIF point at.</summary>
+    public TextPosition At => Field ?? Object;
+
+    public override string ToString() => $"{File}:{At.Line}";
+}
+
+/// <summary>What <c>analyze</c> found: the findings reported, those suppressed, and how many objects were judged.</summary>
+public sealed record Analysis(IReadOnlyList<AnalyzedFinding> Findings, IReadOnlyList<AnalyzedFinding> Suppressed, int Objects);
 
 /// <summary>
 /// Evaluates manifests offline with the webhook's policy: every subject as a CREATE, against a cluster
 /// made of the same manifests plus any cluster state.
 /// </summary>
-public sealed class Analyzer(WaypointPolicy policy)
+public sealed class Analyzer(WaypointPolicy policy, Suppressions? suppressions = null)
 {
     /// <param name="subjects">The objects to judge.</param>
     /// <param name="cluster">The cluster they are judged against.</param>
     /// <param name="onlyNamespace">When set, only objects in this namespace (and the Namespace itself) are judged.</param>
-    public List<AnalyzedFinding> Analyze(IEnumerable<Manifest> subjects, IClusterView cluster, string defaultNamespace, string? onlyNamespace)
+    public Analysis Analyze(IEnumerable<Manifest> subjects, IClusterView cluster, string defaultNamespace, string? onlyNamespace)
     {
         var findings = new List<AnalyzedFinding>();
+        var suppressed = new List<AnalyzedFinding>();
+        var objects = 0;
         foreach (var manifest in subjects)
         {
             var subject = SubjectReader.Read(manifest.Kind, manifest.Object, defaultNamespace);
@@ -28,13 +51,20 @@ public sealed class Analyzer(WaypointPolicy policy)
                 continue;
             }
 
+            objects++;
             var decision = policy.Review(Operation.Create, subject, null, cluster);
-            findings.AddRange(decision.Denials.Select(f => new AnalyzedFinding(subject.Object, f, Verdict.Deny)));
-            findings.AddRange(decision.Warnings.Select(f => new AnalyzedFinding(subject.Object, f, Verdict.Warn)));
+            foreach (var (finding, verdict) in decision.Denials.Select(f => (f, Verdict.Deny)).Concat(decision.Warnings.Select(f => (f, Verdict.Warn))))
+            {
+                var analyzed = new AnalyzedFinding(subject.Object, finding, verdict) { Location = Locate(manifest.Location, finding.Field) };
+                (suppressions?.Suppresses(analyzed, manifest.Annotations) == true ? suppressed : findings).Add(analyzed);
+            }
         }
 
-        return findings;
+        return new Analysis(findings, suppressed, objects);
     }
+
+    private static FindingLocation? Locate(SourceLocation? location, string field) =>
+        location is null ? null : new FindingLocation(location.File, location.Start, location.Find(field));
 
     private static string? NamespaceOf(Subject subject) =>
         subject is EnrollingSubject { Kind: SubjectKind.Namespace } ? subject.Object.Name : subject.Object.Namespace;

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using k8s;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
+using k8s;
 
 namespace WaypointWebhook.Cli;
 
@@ -12,14 +12,17 @@ namespace WaypointWebhook.Cli;
 /// Lists what <c>analyze</c> audits in a live cluster: every handled kind, paginated, with a label
 /// selector on the waypoint labels where the kind's own labels carry them (an OR is one list per key).
 /// </summary>
-public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
+/// <param name="progress">Where to show how many objects of each kind are listed so far (a terminal); null for nothing.</param>
+public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWriter? progress = null)
 {
     /// <summary>Kinds whose own metadata.labels are the only enrollment: a selector per key finds them all.</summary>
-    private static readonly Dictionary<KindShape, string[]> Selectors = new()
+    private static readonly Dictionary<SubjectKind, string[]> Selectors = new()
     {
-        [KindShape.Service] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint],
-        [KindShape.Pod] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace],
+        [SubjectKind.Service] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint],
+        [SubjectKind.Pod] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace],
     };
+
+    private static readonly IReadOnlyDictionary<string, string> NoAnnotations = new Dictionary<string, string>();
 
     /// <summary>Every object to audit, as manifests, plus every Namespace, GatewayClass and Gateway for the cluster view.</summary>
     public async Task<(List<Manifest> Subjects, List<Manifest> Cluster)> ListAsync(string? onlyNamespace, CancellationToken cancellationToken)
@@ -28,31 +31,42 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
         var cluster = new List<Manifest>();
         foreach (var kind in HandledKinds.All)
         {
-            var clusterState = kind.Shape is KindShape.Namespace or KindShape.GatewayClass or KindShape.Gateway;
+            var clusterState = kind.IsClusterState;
 
             // Cluster state is listed whole (a namespace's waypoint may live elsewhere); subjects only where asked.
             var scope = clusterState ? null : onlyNamespace;
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var selector in Selectors.GetValueOrDefault(kind.Shape) ?? [null])
+            foreach (var selector in Selectors.GetValueOrDefault(kind.Subject) ?? [null])
             {
-                await foreach (var obj in ListAllAsync(kind, scope, selector, cancellationToken).ConfigureAwait(false))
+                await foreach (var (obj, annotations) in ListAllAsync(kind, scope, selector, cancellationToken).ConfigureAwait(false))
                 {
                     if (!seen.Add($"{obj.Metadata?.Namespace}/{obj.Metadata?.Name}"))
                     {
                         continue;
                     }
 
-                    var manifest = new Manifest(kind, obj, $"cluster {kind.Resource}");
+                    if (progress is not null && seen.Count % pageSize == 0)
+                    {
+                        Show($"listing {kind.Resource}: {seen.Count}");
+                    }
+
+                    var manifest = new Manifest(kind, obj, $"cluster {kind.Resource}") { Annotations = annotations };
                     (clusterState ? cluster : subjects).Add(manifest);
-                    if (clusterState && kind.Shape != KindShape.Namespace)
+                    if (clusterState && kind.Subject != SubjectKind.Namespace)
                     {
                         subjects.Add(manifest); // Gateways and GatewayClasses are judged too (G1..G3)
                     }
-                    else if (kind.Shape == KindShape.Namespace)
+                    else if (kind.Subject == SubjectKind.Namespace)
                     {
                         subjects.Add(manifest);
                     }
                 }
+            }
+
+            if (progress is not null)
+            {
+                Show($"listed {seen.Count} {kind.Resource}");
+                progress.WriteLine();
             }
         }
 
@@ -66,7 +80,10 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
         return (subjects, cluster);
     }
 
-    private async IAsyncEnumerable<KubeObject> ListAllAsync(HandledKind kind, string? ns, string? labelSelector, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Rewrites the terminal's current line (carriage return, then erase to its end).</summary>
+    private void Show(string line) => progress!.Write($"\r\u001b[K{line}");
+
+    private async IAsyncEnumerable<(KubeObject Object, IReadOnlyDictionary<string, string> Annotations)> ListAllAsync(HandledKind kind, string? ns, string? labelSelector, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? continueToken = null;
         do
@@ -82,32 +99,52 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500)
         while (continueToken is not null);
     }
 
-    private async Task<(IEnumerable<KubeObject> Items, string? Continue)> PageAsync(HandledKind kind, string? ns, string? selector, string? continueToken, CancellationToken ct)
+    private async Task<(IEnumerable<(KubeObject, IReadOnlyDictionary<string, string>)> Items, string? Continue)> PageAsync(HandledKind kind, string? ns, string? selector, string? continueToken, CancellationToken ct)
     {
         if (kind.Group.Length > 0)
         {
+            // Read as a JSON tree, not straight into the lean shape: the suppress annotation is read beside it.
             using var response = ns is null || !kind.IsNamespaced
-                ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<KubeObjectList>(
+                ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
                     kind.Group, kind.Version, kind.Resource, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false)
-                : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<KubeObjectList>(
+                : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(
                     kind.Group, kind.Version, ns, kind.Resource, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false);
-            return (response.Body.Items ?? [], response.Body.Metadata?.Continue);
+            return Lean(response.Body);
         }
 
         // The core group has no custom-objects path: its typed lists are read back into the lean shape.
-        object list = kind.Shape switch
+        object list = kind.Subject switch
         {
-            KindShape.Namespace => await client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Pod when ns is null => await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Pod => await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Service when ns is null => await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.Service => await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.PodTemplate when ns is null => await client.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
-            KindShape.PodTemplate => await client.CoreV1.ListNamespacedReplicationControllerAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Namespace => await client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Pod when ns is null => await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Pod => await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Service when ns is null => await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.Service => await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.PodTemplate when ns is null => await client.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
+            SubjectKind.PodTemplate => await client.CoreV1.ListNamespacedReplicationControllerAsync(ns, continueParameter: continueToken, labelSelector: selector, limit: pageSize, cancellationToken: ct).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"no core list for {kind.Kind}"),
         };
 
-        var lean = JsonSerializer.Deserialize(KubernetesJson.Serialize(list), WireJsonContext.Default.KubeObjectList)!;
-        return (lean.Items ?? [], lean.Metadata?.Continue);
+        using var document = JsonDocument.Parse(KubernetesJson.Serialize(list));
+        return Lean(document.RootElement);
     }
+
+    /// <summary>
+    /// A list's items in the lean shape, each with its <see cref="Suppressions.Annotation"/> if it has one (only
+    /// that one: a cluster's last-applied-configuration annotations would multiply the memory held).
+    /// </summary>
+    private static (IEnumerable<(KubeObject, IReadOnlyDictionary<string, string>)> Items, string? Continue) Lean(JsonElement list)
+    {
+        var lean = list.Deserialize(WireJsonContext.Default.KubeObjectList)!;
+        var items = lean.Items ?? [];
+        var raw = list.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().ToList() : [];
+        return (items.Select((item, i) => (item, i < raw.Count ? SuppressAnnotation(raw[i]) : NoAnnotations)).ToList(), lean.Metadata?.Continue);
+    }
+
+    private static IReadOnlyDictionary<string, string> SuppressAnnotation(JsonElement item) =>
+        item.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+        && meta.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object
+        && annotations.TryGetProperty(Suppressions.Annotation, out var value) && value.ValueKind == JsonValueKind.String
+            ? new Dictionary<string, string> { [Suppressions.Annotation] = value.GetString()! }
+            : NoAnnotations;
 }

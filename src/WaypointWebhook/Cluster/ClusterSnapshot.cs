@@ -3,69 +3,50 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster;
 
-/// <summary>An immutable cluster view: built once (from manifests, or a watch cache's state) and read concurrently.</summary>
-public sealed class ClusterSnapshot : IClusterView
+/// <summary>
+/// The cluster as the policy reads it: Namespaces, GatewayClasses and Gateways, together and immutable.
+/// An admission reads one snapshot, so it can never see one table changed and another not yet. The live
+/// view replaces its snapshot on every change (<see cref="Live.ClusterStore"/>); <c>--cluster-state</c>
+/// and <c>analyze</c> build one from files.
+/// </summary>
+public sealed record ClusterSnapshot(
+    ResourceTable<NamespaceInfo> Namespaces,
+    ResourceTable<GatewayClassInfo> GatewayClasses,
+    ResourceTable<GatewayInfo> Gateways) : IClusterView
 {
-    private readonly Dictionary<(string Namespace, string Name), GatewayInfo> gateways;
-    private readonly Dictionary<string, GatewayClassInfo> gatewayClasses;
-    private readonly Dictionary<string, NamespaceInfo> namespaces;
-
-    public ClusterSnapshot(IEnumerable<GatewayInfo> gateways, IEnumerable<GatewayClassInfo> gatewayClasses, IEnumerable<NamespaceInfo> namespaces)
-    {
-        // Later objects win, as a later `kubectl apply` of the same name would.
-        this.gateways = new Dictionary<(string, string), GatewayInfo>();
-        foreach (var gateway in gateways)
-        {
-            this.gateways[(gateway.Namespace, gateway.Name)] = gateway;
-        }
-
-        this.gatewayClasses = new Dictionary<string, GatewayClassInfo>(StringComparer.Ordinal);
-        foreach (var gatewayClass in gatewayClasses)
-        {
-            this.gatewayClasses[gatewayClass.Name] = gatewayClass;
-        }
-
-        this.namespaces = new Dictionary<string, NamespaceInfo>(StringComparer.Ordinal);
-        foreach (var ns in namespaces)
-        {
-            this.namespaces[ns.Name] = ns;
-        }
-    }
-
-    public int GatewayCount => gateways.Count;
-
-    public int GatewayClassCount => gatewayClasses.Count;
-
-    public int NamespaceCount => namespaces.Count;
+    public static readonly ClusterSnapshot Empty = new(ResourceTable<NamespaceInfo>.Empty, ResourceTable<GatewayClassInfo>.Empty, ResourceTable<GatewayInfo>.Empty);
 
     /// <summary>The Gateways, GatewayClasses and Namespaces among <paramref name="manifests"/>; other kinds are ignored.</summary>
     public static ClusterSnapshot From(IEnumerable<Manifest> manifests, string defaultNamespace = "default")
     {
-        var gateways = new List<GatewayInfo>();
-        var classes = new List<GatewayClassInfo>();
-        var namespaces = new List<NamespaceInfo>();
+        var gateways = new List<(ObjectKey, GatewayInfo)>();
+        var classes = new List<(ObjectKey, GatewayClassInfo)>();
+        var namespaces = new List<(ObjectKey, NamespaceInfo)>();
         foreach (var manifest in manifests)
         {
-            switch (manifest.Kind.Shape)
+            switch (manifest.Kind.Subject)
             {
-                case KindShape.Gateway:
-                    gateways.Add(SubjectReader.ToGateway(manifest.Object, defaultNamespace));
+                case SubjectKind.Gateway:
+                    var gateway = SubjectReader.ToGateway(manifest.Object, defaultNamespace);
+                    gateways.Add((new ObjectKey(gateway.Namespace, gateway.Name), gateway));
                     break;
-                case KindShape.GatewayClass:
-                    classes.Add(SubjectReader.ToGatewayClass(manifest.Object));
+                case SubjectKind.GatewayClass:
+                    var gatewayClass = SubjectReader.ToGatewayClass(manifest.Object);
+                    classes.Add((ObjectKey.Cluster(gatewayClass.Name), gatewayClass));
                     break;
-                case KindShape.Namespace:
-                    namespaces.Add(SubjectReader.ToNamespace(manifest.Object));
+                case SubjectKind.Namespace:
+                    var ns = SubjectReader.ToNamespace(manifest.Object);
+                    namespaces.Add((ObjectKey.Cluster(ns.Name), ns));
                     break;
             }
         }
 
-        return new ClusterSnapshot(gateways, classes, namespaces);
+        return new ClusterSnapshot(ResourceTable<NamespaceInfo>.Of(namespaces), ResourceTable<GatewayClassInfo>.Of(classes), ResourceTable<GatewayInfo>.Of(gateways));
     }
 
-    public GatewayInfo? GetGateway(string @namespace, string name) => gateways.GetValueOrDefault((@namespace, name));
+    public GatewayInfo? GetGateway(string @namespace, string name) => Gateways.Get(new ObjectKey(@namespace, name));
 
-    public GatewayClassInfo? GetGatewayClass(string name) => gatewayClasses.GetValueOrDefault(name);
+    public GatewayClassInfo? GetGatewayClass(string name) => GatewayClasses.Get(ObjectKey.Cluster(name));
 
-    public NamespaceInfo? GetNamespace(string name) => namespaces.GetValueOrDefault(name);
+    public NamespaceInfo? GetNamespace(string name) => Namespaces.Get(ObjectKey.Cluster(name));
 }

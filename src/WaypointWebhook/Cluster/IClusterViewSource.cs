@@ -2,32 +2,25 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster;
 
-/// <summary>Where the webhook gets its cluster view; <see cref="Current"/> is null until the first full load.</summary>
+/// <summary>Where the webhook gets its cluster view: watch caches of the live cluster, or manifest files.</summary>
 public interface IClusterViewSource
 {
+    /// <summary>The view as of now (one immutable snapshot), or null until the first full load.</summary>
     IClusterView? Current { get; }
+
+    /// <summary>
+    /// The view for one admission: <paramref name="view"/>, plus what the API server says about
+    /// <paramref name="misses"/> (objects it lacks whose absence could decide a denial). A source of files
+    /// returns the view as it is: what the files do not describe does not exist.
+    /// </summary>
+    ValueTask<IClusterView> ConfirmAsync(IClusterView view, ViewMisses misses, CancellationToken cancellationToken);
+
+    /// <summary>Keeps the view current for the life of the process (a source of files has nothing to do).</summary>
+    Task RunAsync(CancellationToken cancellationToken);
 
     /// <summary>What readiness reports while <see cref="Current"/> is null.</summary>
     string Describe();
 
     /// <summary>Per resource: how many objects the view holds and when it last heard of them (null: never changes).</summary>
     IReadOnlyList<ResourceStatus> Resources { get; }
-}
-
-public sealed record ResourceStatus(string Resource, int Count, DateTimeOffset? LastEvent);
-
-/// <summary>A cluster view read once from manifest files (<c>serve --cluster-state</c>).</summary>
-public sealed class ManifestClusterViewSource(ClusterSnapshot snapshot, IReadOnlyList<string> paths) : IClusterViewSource
-{
-    public IClusterView? Current => snapshot;
-
-    public IReadOnlyList<ResourceStatus> Resources { get; } =
-    [
-        new("namespaces", snapshot.NamespaceCount, null),
-        new("gatewayclasses", snapshot.GatewayClassCount, null),
-        new("gateways", snapshot.GatewayCount, null),
-    ];
-
-    public string Describe() =>
-        $"manifests {string.Join(", ", paths)}: {snapshot.NamespaceCount} namespaces, {snapshot.GatewayClassCount} gateway classes, {snapshot.GatewayCount} gateways";
 }

@@ -7,7 +7,19 @@ using YamlDotNet.Core;
 namespace WaypointWebhook.Cluster;
 
 /// <summary>An object of a handled kind read from a manifest, with where it came from.</summary>
-public sealed record Manifest(HandledKind Kind, KubeObject Object, string Source);
+public sealed record Manifest(HandledKind Kind, KubeObject Object, string Source)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoAnnotations = new Dictionary<string, string>();
+
+    /// <summary>Where the object is written; null for a live cluster's objects and manifests read without locations.</summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>
+    /// The object's string annotations, read beside the object with its location (the lean
+    /// <see cref="KubeObject"/> keeps only the one the rules read).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = NoAnnotations;
+}
 
 /// <summary>A manifest that cannot be read; the message names the file and document.</summary>
 public sealed class ManifestException(string message, Exception? inner = null) : Exception(message, inner);
@@ -19,29 +31,51 @@ public sealed class ManifestException(string message, Exception? inner = null) :
 /// </summary>
 public static class ManifestReader
 {
+    /// <summary>How standard input is named in sources and locations.</summary>
+    public const string StdinName = "<stdin>";
+
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
-    public static List<Manifest> Read(IEnumerable<string> paths, TextReader? stdin = null)
+    /// <param name="locate">
+    /// Also record where each object and field is written and the objects' annotations (for <c>analyze</c>'s
+    /// findings). Off for cluster state, which may hold tens of thousands of objects no finding points into.
+    /// </param>
+    public static List<Manifest> Read(IEnumerable<string> paths, TextReader? stdin = null, bool locate = false)
     {
         var manifests = new List<Manifest>();
+        foreach (var file in Files(paths))
+        {
+            if (file == "-")
+            {
+                Read(null, stdin ?? Console.In, StdinName, locate, manifests);
+            }
+            else
+            {
+                ReadFile(file, locate, manifests);
+            }
+        }
+
+        return manifests;
+    }
+
+    /// <summary>
+    /// The files <paramref name="paths"/> name, in reading order: directories expanded (recursively, in
+    /// ordinal order), each path kept as given (a relative path stays relative); <c>-</c> as itself.
+    /// </summary>
+    public static List<string> Files(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
         foreach (var path in paths)
         {
-            if (path == "-")
+            if (path == "-" || File.Exists(path))
             {
-                Read(null, stdin ?? Console.In, "<stdin>", manifests);
+                files.Add(path);
             }
             else if (Directory.Exists(path))
             {
-                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                             .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                             .Order(StringComparer.Ordinal))
-                {
-                    ReadFile(file, manifests);
-                }
-            }
-            else if (File.Exists(path))
-            {
-                ReadFile(path, manifests);
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
             }
             else
             {
@@ -49,30 +83,31 @@ public static class ManifestReader
             }
         }
 
-        return manifests;
+        return files;
     }
 
     /// <summary>Reads manifests from text, for tests and callers that hold content rather than files.</summary>
-    public static List<Manifest> ReadText(string text, string source)
+    public static List<Manifest> ReadText(string text, string source, bool locate = false)
     {
         var manifests = new List<Manifest>();
-        Read(null, new StringReader(text), source, manifests);
+        Read(null, new StringReader(text), source, locate, manifests);
         return manifests;
     }
 
-    private static void ReadFile(string file, List<Manifest> manifests)
+    private static void ReadFile(string file, bool locate, List<Manifest> manifests)
     {
         try
         {
             if (string.Equals(Path.GetExtension(file), ".json", StringComparison.OrdinalIgnoreCase))
             {
-                Read(File.ReadAllBytes(file), null, file, manifests);
+                Read(File.ReadAllBytes(file), null, file, locate, manifests);
             }
             else
             {
                 // Streamed: a cluster state of thousands of objects is never one string in memory.
+                // The reader drops a byte order mark, so the first line's columns start after it.
                 using var reader = new StreamReader(file, Encoding.UTF8);
-                Read(null, reader, file, manifests);
+                Read(null, reader, file, locate, manifests);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -82,27 +117,38 @@ public static class ManifestReader
     }
 
     /// <summary>Reads JSON from <paramref name="jsonBytes"/>, or YAML from <paramref name="yaml"/>.</summary>
-    private static void Read(byte[]? jsonBytes, TextReader? yaml, string source, List<Manifest> manifests)
+    private static void Read(byte[]? jsonBytes, TextReader? yaml, string source, bool locate, List<Manifest> manifests)
     {
         var json = jsonBytes is not null;
         var document = 0;
         try
         {
-            if (jsonBytes is { } data)
+            if (jsonBytes is not null)
             {
+                // Utf8JsonReader takes no byte order mark; editors on Windows write one.
+                var data = jsonBytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? jsonBytes[Encoding.UTF8.Preamble.Length..] : jsonBytes;
+                var lines = locate ? new LineMap(data) : null;
                 var reader = new Utf8JsonReader(data, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
                 while (reader.Read())
                 {
                     document++;
-                    Add(JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.KubeObject), $"{source}#{document}", manifests);
+                    var fields = lines is null ? null : JsonPositions.Record(reader, lines);
+                    Add(JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.KubeObject), fields, source, $"{source}#{document}", manifests);
                 }
             }
             else
             {
-                foreach (var bytes in YamlToJson.Documents(yaml!))
+                // A file's StreamReader drops a byte order mark, but standard input's decoder keeps it as
+                // U+FEFF, which YamlDotNet would read as the start of a scalar.
+                if (yaml!.Peek() == '\uFEFF')
+                {
+                    yaml.Read();
+                }
+
+                foreach (var converted in YamlToJson.Convert(yaml, locate))
                 {
                     document++;
-                    Add(JsonSerializer.Deserialize(bytes, WireJsonContext.Default.KubeObject), $"{source}#{document}", manifests);
+                    Add(JsonSerializer.Deserialize(converted.Json, WireJsonContext.Default.KubeObject), converted.Fields, source, $"{source}#{document}", manifests);
                 }
             }
         }
@@ -116,7 +162,9 @@ public static class ManifestReader
         }
     }
 
-    private static void Add(KubeObject? obj, string source, List<Manifest> manifests)
+    /// <param name="fields">What was recorded about the document (or the List item); null when not locating.</param>
+    /// <param name="file">The file as named: what a location shows.</param>
+    private static void Add(KubeObject? obj, DocumentFields? fields, string file, string source, List<Manifest> manifests)
     {
         if (obj is null)
         {
@@ -127,7 +175,7 @@ public static class ManifestReader
         {
             for (var i = 0; i < obj.Items.Count; i++)
             {
-                Add(obj.Items[i], $"{source} items[{i}]", manifests);
+                Add(obj.Items[i], fields?.Item(i), file, $"{source} items[{i}]", manifests);
             }
 
             return;
@@ -135,7 +183,9 @@ public static class ManifestReader
 
         if (HandledKinds.FindByApiVersion(obj.ApiVersion, obj.Kind) is { } kind)
         {
-            manifests.Add(new Manifest(kind, obj, source));
+            manifests.Add(fields is null
+                ? new Manifest(kind, obj, source)
+                : new Manifest(kind, obj, source) { Location = fields.Location(file), Annotations = fields.Annotations() });
         }
     }
 

@@ -15,7 +15,13 @@ namespace WaypointWebhook.Cluster;
 /// </summary>
 public static class YamlToJson
 {
-    public static IEnumerable<byte[]> Documents(TextReader text)
+    public static IEnumerable<byte[]> Documents(TextReader text) => Convert(text, record: false).Select(d => d.Json);
+
+    /// <summary>
+    /// Each document's JSON, and with <paramref name="record"/> where each of its fields is written (from the
+    /// parser's marks) and its annotations' values; without, <see cref="YamlDocument.Fields"/> is null.
+    /// </summary>
+    internal static IEnumerable<YamlDocument> Convert(TextReader text, bool record)
     {
         var parser = new Parser(text);
         parser.Consume<StreamStart>();
@@ -23,6 +29,7 @@ public static class YamlToJson
         {
             var buffer = new ArrayBufferWriter<byte>(1024);
             var anchors = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var fields = record ? new DocumentFields() : null;
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 if (parser.Accept<DocumentEnd>(out _))
@@ -31,18 +38,24 @@ public static class YamlToJson
                 }
                 else
                 {
-                    WriteNode(parser, writer, buffer, anchors);
+                    fields?.Field(string.Empty, At(parser.Current!.Start));
+                    WriteNode(parser, writer, buffer, anchors, fields, string.Empty, null);
                 }
             }
 
             parser.Consume<DocumentEnd>();
-            yield return buffer.WrittenSpan.ToArray();
+            yield return new YamlDocument(buffer.WrittenSpan.ToArray(), fields);
         }
 
         parser.Consume<StreamEnd>();
     }
 
-    private static void WriteNode(IParser parser, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, Dictionary<string, byte[]> anchors)
+    /// <summary>YamlDotNet's marks are 1-based, lines and columns alike; a CRLF is one line break.</summary>
+    private static TextPosition At(Mark mark) => new((int)mark.Line, (int)mark.Column);
+
+    /// <param name="path">The node's field path; built only when <paramref name="fields"/> records.</param>
+    /// <param name="key">The mapping key the node is the value of: it decides how the node's own keys are written.</param>
+    private static void WriteNode(IParser parser, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, Dictionary<string, byte[]> anchors, DocumentFields? fields, string path, string? key)
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
@@ -69,13 +82,16 @@ public static class YamlToJson
             case Scalar scalar:
                 parser.MoveNext();
                 WriteScalar(writer, scalar);
+                fields?.Value(path, scalar.Value);
                 break;
             case SequenceStart:
                 parser.MoveNext();
                 writer.WriteStartArray();
-                while (!parser.TryConsume<SequenceEnd>(out _))
+                for (var i = 0; !parser.TryConsume<SequenceEnd>(out _); i++)
                 {
-                    WriteNode(parser, writer, buffer, anchors);
+                    var item = fields is null ? path : FieldPath.Index(path, i);
+                    fields?.Field(item, At(parser.Current!.Start));
+                    WriteNode(parser, writer, buffer, anchors, fields, item, null);
                 }
 
                 writer.WriteEndArray();
@@ -85,13 +101,15 @@ public static class YamlToJson
                 writer.WriteStartObject();
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    if (!parser.TryConsume<Scalar>(out var key))
+                    if (!parser.TryConsume<Scalar>(out var name))
                     {
                         throw new YamlException(parser.Current!.Start, parser.Current.End, "only scalar mapping keys are supported");
                     }
 
-                    writer.WritePropertyName(key.Value);
-                    WriteNode(parser, writer, buffer, anchors);
+                    writer.WritePropertyName(name.Value);
+                    var field = fields is null ? path : FieldPath.Key(path, key, name.Value);
+                    fields?.Field(field, At(name.Start));
+                    WriteNode(parser, writer, buffer, anchors, fields, field, name.Value);
                 }
 
                 writer.WriteEndObject();
@@ -165,3 +183,6 @@ public static class YamlToJson
         return digits;
     }
 }
+
+/// <summary>One YAML document as JSON, with its recorded fields when asked for.</summary>
+internal sealed record YamlDocument(byte[] Json, DocumentFields? Fields);

@@ -1,9 +1,9 @@
-using WaypointWebhook.Cluster.Live;
+using WaypointWebhook.Cluster;
 
 namespace WaypointWebhook.Hosting;
 
-/// <summary>Runs the live cluster view's list+watch loops for the life of the process.</summary>
-public sealed class ClusterViewService(LiveClusterView view) : BackgroundService
+/// <summary>Keeps the cluster view current for the life of the process (a live view's list+watch loops).</summary>
+public sealed class ClusterViewService(IClusterViewSource views) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => view.RunAsync(stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => views.RunAsync(stoppingToken);
 }

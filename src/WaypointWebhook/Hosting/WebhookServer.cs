@@ -4,7 +4,6 @@ using Prometheus;
 using Serilog;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
-using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Policy;
 
 namespace WaypointWebhook.Hosting;
@@ -46,11 +45,7 @@ public static class WebhookServer
         builder.Services.AddSingleton<GracefulShutdown>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownDelaySeconds + 20));
-        if (views is LiveClusterView live)
-        {
-            builder.Services.AddSingleton(live);
-            builder.Services.AddHostedService<ClusterViewService>();
-        }
+        builder.Services.AddHostedService<ClusterViewService>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

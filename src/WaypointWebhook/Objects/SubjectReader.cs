@@ -5,7 +5,7 @@ namespace WaypointWebhook.Objects;
 /// <summary>Turns a decoded object into what the policy reads: a subject, or a cluster-view projection.</summary>
 public static class SubjectReader
 {
-    private const string MetadataLabels = "metadata.labels";
+    private const string MetadataLabels = HandledKinds.MetadataLabels;
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
     /// <summary>The subject for an object of a handled kind.</summary>
@@ -18,36 +18,35 @@ public static class SubjectReader
         var reference = new ObjectRef(kind.Kind, ns, name);
         var labels = Labels(meta?.Labels);
 
-        return kind.Shape switch
+        return kind.Subject switch
         {
-            KindShape.Namespace => Single(reference, SubjectKind.Namespace, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.NamespaceDefault),
-            KindShape.Service => new EnrollingSubject(
+            SubjectKind.Namespace => Single(reference, SubjectKind.Namespace, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Service),
+            SubjectKind.Service => new EnrollingSubject(
                 reference,
                 SubjectKind.Service,
                 [new Enrollment(new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Service)],
                 obj.Spec?.Type),
-            KindShape.Pod => Single(reference, SubjectKind.Pod, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Workload),
-            KindShape.WorkloadEntry => Single(
+            SubjectKind.Pod => Single(reference, SubjectKind.Pod, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Workload),
+            SubjectKind.WorkloadEntry => Single(
                 reference,
                 SubjectKind.WorkloadEntry,
                 new EnrollmentLabels(labels, MetadataLabels, Labels(obj.Spec?.Labels), "spec.labels"),
                 TrafficNeed.Workload),
-            KindShape.PodTemplate => Single(
+            SubjectKind.PodTemplate => Single(
                 reference,
                 SubjectKind.PodTemplate,
-                new EnrollmentLabels(Labels(obj.Spec?.Template?.Metadata?.Labels), "spec.template.metadata.labels"),
+                new EnrollmentLabels(Labels(PodTemplateOf(kind, obj)?.Metadata?.Labels), kind.LabelsField),
                 TrafficNeed.Workload),
-            KindShape.CronJobTemplate => Single(
-                reference,
-                SubjectKind.PodTemplate,
-                new EnrollmentLabels(Labels(obj.Spec?.JobTemplate?.Spec?.Template?.Metadata?.Labels), "spec.jobTemplate.spec.template.metadata.labels"),
-                TrafficNeed.Workload),
-            KindShape.ServiceEntry => ServiceEntry(reference, labels, obj.Spec?.Endpoints),
-            KindShape.Gateway => new GatewaySubject(ToGateway(obj, ns!)),
-            KindShape.GatewayClass => new GatewayClassSubject(ToGatewayClass(obj)),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Shape, "unhandled kind shape"),
+            SubjectKind.ServiceEntry => ServiceEntry(reference, labels, obj.Spec?.Endpoints),
+            SubjectKind.Gateway => new GatewaySubject(ToGateway(obj, ns ?? "default")),
+            SubjectKind.GatewayClass => new GatewayClassSubject(ToGatewayClass(obj)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Subject, "unhandled subject kind"),
         };
     }
+
+    /// <summary>The pod template a workload kind runs: a CronJob's is one level further down, in its job template.</summary>
+    private static PodTemplate? PodTemplateOf(HandledKind kind, KubeObject obj) =>
+        kind.LabelsField == HandledKinds.CronJobTemplateLabels ? obj.Spec?.JobTemplate?.Spec?.Template : obj.Spec?.Template;
 
     public static GatewayInfo ToGateway(KubeObject obj, string defaultNamespace)
     {

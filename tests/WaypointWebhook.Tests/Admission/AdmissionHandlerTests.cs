@@ -16,7 +16,7 @@ public sealed class AdmissionHandlerTests
 
     private static AdmissionOutcome Handle(string body, AdmissionEndpoint endpoint = AdmissionEndpoint.Validate, PolicyOptions? options = null) =>
         new AdmissionHandler(new WaypointPolicy(options ?? new PolicyOptions()), new ManifestClusterViewSource(Example, ["example"]))
-            .Handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body)), endpoint);
+            .HandleAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body)), endpoint, CancellationToken.None).Result;
 
     private static AdmissionOutcome Handle(JsonNode review, AdmissionEndpoint endpoint = AdmissionEndpoint.Validate) => Handle(review.ToJsonString(), endpoint);
 

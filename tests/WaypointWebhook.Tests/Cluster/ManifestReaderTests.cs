@@ -61,9 +61,9 @@ public sealed class ManifestReaderTests
 
         Assert.Equal(8, manifests.Count);
         var snapshot = ClusterSnapshot.From(manifests);
-        Assert.Equal(3, snapshot.GatewayCount);
-        Assert.Equal(2, snapshot.GatewayClassCount);
-        Assert.Equal(3, snapshot.NamespaceCount);
+        Assert.Equal(3, snapshot.Gateways.Count);
+        Assert.Equal(2, snapshot.GatewayClasses.Count);
+        Assert.Equal(3, snapshot.Namespaces.Count);
         Assert.Equal("istio.io/mesh-controller", snapshot.GetGatewayClass("istio-waypoint")!.ControllerName);
         Assert.True(snapshot.GetGateway("infra", "egress")!.HasAddresses);
     }

@@ -269,8 +269,8 @@ public sealed class HostileInputTests(CappedServer server) : IClassFixture<Cappe
         }
     }
 
-    // The check belongs in AdmissionHandler, which another change owns (issue 9, item 8).
-    [Theory(Skip = "needs trailing-data check in AdmissionHandler (main)")]
+    // Issue 9, item 8: the check is AdmissionHandler's (main).
+    [Theory]
     [InlineData("xyz")]
     [InlineData("review")]
     [InlineData("\0\0\0")]

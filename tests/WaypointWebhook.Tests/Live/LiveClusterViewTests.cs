@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using WaypointWebhook.Admission;
+using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
@@ -25,7 +26,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.Apply(GatewayClasses, GatewayClass("istio-waypoint", "istio.io/mesh-controller"));
         api.Apply(Namespaces, Namespace("default", ("istio.io/dataplane-mode", "ambient")));
         api.Apply(Gateways, Gateway("default", "waypoint"));
-        view = new LiveClusterView(api.Client(), Fast, NullLoggerFactory.Instance, TimeSpan.FromSeconds(2));
+        view = new LiveClusterView(api.Client(), Fast, NullLoggerFactory.Instance);
     }
 
     public async Task DisposeAsync()
@@ -51,6 +52,9 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The view's snapshot now (every test reads it after the initial sync).</summary>
+    private ClusterSnapshot Now => view.Snapshot ?? throw new InvalidOperationException("the view has not synced");
+
     private int ListRequests(string resource) => api.Requests.Count(r => r.StartsWith($"GET /{resource}?", StringComparison.Ordinal) && !r.Contains("watch=true"));
 
     private int WatchRequests(string resource) => api.Requests.Count(r => r.StartsWith($"GET /{resource}?", StringComparison.Ordinal) && r.Contains("watch=true"));
@@ -65,10 +69,10 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         Assert.Contains("syncing", view.Describe());
         await WaitFor(() => view.IsSynced, "sync");
 
-        Assert.Same(view, view.Current);
-        Assert.Equal("istio.io/mesh-controller", view.GetGatewayClass("istio-waypoint")!.ControllerName);
-        Assert.Equal("ambient", view.GetNamespace("default")!.Labels["istio.io/dataplane-mode"]);
-        Assert.True(view.GetGateway("default", "waypoint")!.HasAddresses);
+        Assert.Same(view.Snapshot, view.Current);
+        Assert.Equal("istio.io/mesh-controller", Now.GetGatewayClass("istio-waypoint")!.ControllerName);
+        Assert.Equal("ambient", Now.GetNamespace("default")!.Labels["istio.io/dataplane-mode"]);
+        Assert.True(Now.GetGateway("default", "waypoint")!.HasAddresses);
         Assert.Equal(["namespaces 1", "gatewayclasses 1", "gateways 1"], view.Resources.Select(r => $"{r.Resource} {r.Count}"));
         Assert.All(view.Resources, r => Assert.NotNull(r.LastEvent));
     }
@@ -83,7 +87,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
 
         await StartAndSync();
 
-        Assert.Equal(121, view.Namespaces.Items.Count);
+        Assert.Equal(121, view.Namespaces.Table.Count);
         Assert.Equal(3, ListRequests(Namespaces));
         Assert.Contains(api.Requests, r => r.StartsWith("GET /api/v1/namespaces?", StringComparison.Ordinal) && r.Contains("continue="));
     }
@@ -94,13 +98,13 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         await StartAndSync();
 
         api.Apply(Gateways, Gateway("app", "w"));
-        await WaitFor(() => view.GetGateway("app", "w") is not null, "ADDED");
+        await WaitFor(() => Now.GetGateway("app", "w") is not null, "ADDED");
         api.Apply(Gateways, Gateway("app", "w", waypointFor: "workload"));
-        await WaitFor(() => view.GetGateway("app", "w")?.WaypointFor == "workload", "MODIFIED");
+        await WaitFor(() => Now.GetGateway("app", "w")?.WaypointFor == "workload", "MODIFIED");
         api.Apply(Namespaces, Namespace("default", ("team", "a")));
-        await WaitFor(() => view.GetNamespace("default")!.Labels.ContainsKey("team"), "namespace MODIFIED");
+        await WaitFor(() => Now.GetNamespace("default")!.Labels.ContainsKey("team"), "namespace MODIFIED");
         api.Delete(Gateways, "app", "w");
-        await WaitFor(() => view.GetGateway("app", "w") is null, "DELETED");
+        await WaitFor(() => Now.GetGateway("app", "w") is null, "DELETED");
 
         Assert.Equal(1, ListRequests(Gateways));
     }
@@ -110,15 +114,35 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     {
         await StartAndSync();
         api.Apply(Gateways, Gateway("app", "before"));
-        await WaitFor(() => view.GetGateway("app", "before") is not null, "event before the drop");
+        await WaitFor(() => Now.GetGateway("app", "before") is not null, "event before the drop");
         var lastSeen = api.CurrentRevision;
 
         api.DropWatches();
         api.Apply(Gateways, Gateway("app", "during"));
-        await WaitFor(() => view.GetGateway("app", "during") is not null, "event while disconnected");
+        await WaitFor(() => Now.GetGateway("app", "during") is not null, "event while disconnected");
 
         Assert.Equal(1, ListRequests(Gateways));
         Assert.Contains(api.Requests, r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains("watch=true") && r.Contains($"resourceVersion={lastSeen}"));
+    }
+
+    [Fact]
+    public async Task A_stream_that_fails_mid_way_resumes_from_the_last_event_not_from_the_list()
+    {
+        await StartAndSync();
+        var listedAt = api.CurrentRevision;
+        var lastSeen = api.Apply(Gateways, Gateway("app", "before-reset"));
+        await WaitFor(() => Now.GetGateway("app", "before-reset") is not null, "event before the reset");
+
+        api.AbortWatches();
+        var during = api.Apply(Gateways, Gateway("app", "during-reset"));
+        await WaitFor(() => Now.GetGateway("app", "during-reset") is not null, "event while reconnecting");
+
+        var gatewayWatches = api.Requests.Where(r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains("watch=true")).ToList();
+        Assert.Contains($"resourceVersion={listedAt}", gatewayWatches[0]);
+        Assert.Contains(gatewayWatches.Skip(1), r => r.Contains($"resourceVersion={lastSeen}"));
+        Assert.DoesNotContain(gatewayWatches.Skip(1), r => r.Contains($"resourceVersion={listedAt}&") || r.EndsWith($"resourceVersion={listedAt}", StringComparison.Ordinal));
+        Assert.Equal(1, ListRequests(Gateways));
+        Assert.True(during > lastSeen);
     }
 
     [Fact]
@@ -126,7 +150,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     {
         await StartAndSync();
         api.Apply(Namespaces, Namespace("other"));
-        await WaitFor(() => view.GetNamespace("other") is not null, "namespace event");
+        await WaitFor(() => Now.GetNamespace("other") is not null, "namespace event");
         var bookmark = api.CurrentRevision + 5;
         for (var i = 0; i < 5; i++)
         {
@@ -156,9 +180,9 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.DropWatches();
         await WaitFor(() => ListRequests(Gateways) >= 2, "relist");
         api.CompactedBelow = 0;
-        await WaitFor(() => view.GetGateway("app", "new") is not null, "state after relist");
+        await WaitFor(() => Now.GetGateway("app", "new") is not null, "state after relist");
 
-        Assert.Null(view.GetGateway("default", "waypoint"));
+        Assert.Null(Now.GetGateway("default", "waypoint"));
         Assert.True(view.Gateways.Lists >= 2);
     }
 
@@ -187,12 +211,12 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.Down = true;
         api.DropWatches();
         await Task.Delay(300);
-        Assert.Same(view, view.Current);
-        Assert.NotNull(view.GetGateway("default", "waypoint"));
+        Assert.Same(view.Snapshot, view.Current);
+        Assert.NotNull(Now.GetGateway("default", "waypoint"));
 
         api.Down = false;
         api.Apply(Gateways, Gateway("app", "after-outage"));
-        await WaitFor(() => view.GetGateway("app", "after-outage") is not null, "recovery");
+        await WaitFor(() => Now.GetGateway("app", "after-outage") is not null, "recovery");
     }
 
     [Fact]
@@ -251,7 +275,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         var fresh = Assert.IsType<Answered>(Review("fresh"));
         Assert.True(fresh.Review.Response.Allowed);
         Assert.Single(api.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/fresh", StringComparison.Ordinal));
-        Assert.NotNull(view.GetGateway("default", "fresh"));
+        Assert.NotNull(Now.GetGateway("default", "fresh"));
 
         // Absent on the server too: denied.
         var absent = Assert.IsType<Answered>(Review("absent"));

@@ -62,7 +62,7 @@ public sealed class AdmissionProperties
                 var body = review.ToJsonString();
                 for (var i = 0; i < Handlers.Length; i++)
                 {
-                    var outcome = Handlers[i].Handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body)), i % 2 == 0 ? AdmissionEndpoint.Validate : AdmissionEndpoint.Mutate);
+                    var outcome = Handlers[i].HandleAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body)), i % 2 == 0 ? AdmissionEndpoint.Validate : AdmissionEndpoint.Mutate, CancellationToken.None).Result;
                     AssertWellFormed(body, outcome, warnMode: i == 1);
                 }
             },
@@ -75,7 +75,7 @@ public sealed class AdmissionProperties
         ReviewGenerators.Review.Where(r => (string?)r["request"]!["operation"] == "DELETE").Sample(
             review =>
             {
-                var outcome = Handlers[0].Handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(review.ToJsonString())), AdmissionEndpoint.Validate);
+                var outcome = Handlers[0].HandleAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(review.ToJsonString())), AdmissionEndpoint.Validate, CancellationToken.None).Result;
                 Assert.True(Assert.IsType<Answered>(outcome).Review.Response.Allowed);
             },
             iter: 300);
@@ -94,7 +94,7 @@ public sealed class AdmissionProperties
                     1 => valid.ToArray().Also(b => b[position] = value),
                     _ => valid[..position].Concat(valid[cut..]).ToArray(),
                 };
-                var outcome = Handlers[0].Handle(new ReadOnlySequence<byte>(body), AdmissionEndpoint.Validate);
+                var outcome = Handlers[0].HandleAsync(new ReadOnlySequence<byte>(body), AdmissionEndpoint.Validate, CancellationToken.None).Result;
                 if (outcome is BadRequest bad)
                 {
                     Assert.InRange(bad.StatusCode, 400, 499);

@@ -157,8 +157,8 @@ public sealed class AnswerBoundsProperties
                 var body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(review.ToJsonString()));
                 foreach (var handler in Handlers)
                 {
-                    AssertBoundedAnswer(review, handler.Handle(body, AdmissionEndpoint.Validate));
-                    AssertBoundedAnswer(review, handler.Handle(body, AdmissionEndpoint.Mutate));
+                    AssertBoundedAnswer(review, handler.HandleAsync(body, AdmissionEndpoint.Validate, CancellationToken.None).AsTask().Result);
+                    AssertBoundedAnswer(review, handler.HandleAsync(body, AdmissionEndpoint.Mutate, CancellationToken.None).AsTask().Result);
                 }
             },
             iter: 400);
@@ -171,8 +171,8 @@ public sealed class AnswerBoundsProperties
             review =>
             {
                 var body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(review.ToJsonString()));
-                AssertBoundedAnswer(review, Handlers[0].Handle(body, AdmissionEndpoint.Validate));
-                AssertBoundedAnswer(review, Handlers[0].Handle(body, AdmissionEndpoint.Mutate));
+                AssertBoundedAnswer(review, Handlers[0].HandleAsync(body, AdmissionEndpoint.Validate, CancellationToken.None).AsTask().Result);
+                AssertBoundedAnswer(review, Handlers[0].HandleAsync(body, AdmissionEndpoint.Mutate, CancellationToken.None).AsTask().Result);
             },
             iter: 2000);
     }

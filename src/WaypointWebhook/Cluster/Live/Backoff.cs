@@ -1,8 +1,9 @@
 namespace WaypointWebhook.Cluster.Live;
 
 /// <summary>
-/// Capped exponential backoff with full jitter: after an API server outage, many webhook replicas
-/// (and every other controller) must not reconnect in lockstep.
+/// Capped exponential backoff with equal jitter (each wait is half its ceiling plus a random half): after
+/// an API server outage, many webhook replicas (and every other controller) must not reconnect in
+/// lockstep, and none retries at once.
 /// </summary>
 public sealed class Backoff(TimeSpan initial, TimeSpan cap)
 {

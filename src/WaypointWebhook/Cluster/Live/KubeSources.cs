@@ -1,10 +1,12 @@
+using System.Net;
 using System.Runtime.CompilerServices;
-using k8s;
 using System.Text.Json;
-using k8s.Models;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace WaypointWebhook.Cluster.Live;
 
@@ -26,7 +28,7 @@ public sealed class ListMetadata
 /// <summary>Namespaces (v1), through the typed CoreV1 client; projected to name and labels.</summary>
 public sealed class NamespaceSource(IKubernetes client) : IResourceSource<NamespaceInfo>
 {
-    public string Name => "namespaces";
+    public string Name => HandledKinds.Namespace.Resource;
 
     public async Task<ListPage<NamespaceInfo>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken)
     {
@@ -34,7 +36,7 @@ public sealed class NamespaceSource(IKubernetes client) : IResourceSource<Namesp
             continueParameter: continueToken, limit: limit, cancellationToken: cancellationToken).ConfigureAwait(false);
         var list = response.Body;
         return new ListPage<NamespaceInfo>(
-            list.Items.Select(ns => KeyValuePair.Create(ns.Metadata.Name, Project(ns))).ToList(),
+            list.Items.Select(ns => (ObjectKey.Cluster(ns.Metadata.Name), Entry(ns))).ToList(),
             list.Metadata?.ResourceVersion,
             list.Metadata?.ContinueProperty);
     }
@@ -46,14 +48,28 @@ public sealed class NamespaceSource(IKubernetes client) : IResourceSource<Namesp
             allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
         await foreach (var (type, ns) in watch.ConfigureAwait(false))
         {
-            var name = ns?.Metadata?.Name ?? string.Empty;
             yield return new WatchChange<NamespaceInfo>(
                 type,
-                name,
-                type is WatchEventType.Added or WatchEventType.Modified && ns is not null ? Project(ns) : null,
+                ObjectKey.Cluster(ns?.Metadata?.Name ?? string.Empty),
+                type is WatchEventType.Added or WatchEventType.Modified && ns?.Metadata?.Name is not null ? Project(ns) : null,
                 ns?.Metadata?.ResourceVersion);
         }
     }
+
+    public async Task<Versioned<NamespaceInfo>?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.CoreV1.ReadNamespaceWithHttpMessagesAsync(key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return Entry(response.Body);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static Versioned<NamespaceInfo> Entry(V1Namespace ns) => new(Project(ns), ResourceVersions.Parse(ns.Metadata.ResourceVersion));
 
     private static NamespaceInfo Project(V1Namespace ns) =>
         new(ns.Metadata.Name, ns.Metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>());
@@ -63,17 +79,17 @@ public sealed class NamespaceSource(IKubernetes client) : IResourceSource<Namesp
 /// A Gateway API resource (cluster-wide), through the custom-objects client, decoded straight into
 /// the lean <see cref="KubeObject"/> shape: no managedFields or status beyond addresses are kept.
 /// </summary>
-public sealed class CustomObjectSource<T>(IKubernetes client, string group, string version, string plural, Func<KubeObject, T> project) : IResourceSource<T>
+public sealed class CustomObjectSource<T>(IKubernetes client, HandledKind kind, Func<KubeObject, T> project) : IResourceSource<T>
 {
-    public string Name => plural;
+    public string Name => kind.Resource;
 
     public async Task<ListPage<T>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken)
     {
         using var response = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<KubeObjectList>(
-            group, version, plural, continueParameter: continueToken, limit: limit, cancellationToken: cancellationToken).ConfigureAwait(false);
+            kind.Group, kind.Version, kind.Resource, continueParameter: continueToken, limit: limit, cancellationToken: cancellationToken).ConfigureAwait(false);
         var list = response.Body;
         return new ListPage<T>(
-            (list.Items ?? []).Select(o => KeyValuePair.Create(KeyOf(o), project(o))).ToList(),
+            (list.Items ?? []).Select(o => (KeyOf(o), Entry(o))).ToList(),
             list.Metadata?.ResourceVersion,
             list.Metadata?.Continue);
     }
@@ -82,19 +98,37 @@ public sealed class CustomObjectSource<T>(IKubernetes client, string group, stri
         string resourceVersion, int timeoutSeconds, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var watch = client.CustomObjects.WatchListClusterCustomObjectAsync(
-            group, version, plural, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+            kind.Group, kind.Version, kind.Resource, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
         await foreach (var (type, raw) in watch.ConfigureAwait(false))
         {
             // The client hands each event's object over as parsed JSON; read it into the lean shape.
             var obj = raw is JsonElement element ? element.Deserialize(WireJsonContext.Default.KubeObject) : null;
             yield return new WatchChange<T>(
                 type,
-                obj is null ? string.Empty : KeyOf(obj),
-                type is WatchEventType.Added or WatchEventType.Modified && obj is not null ? project(obj) : default,
+                obj is null ? default : KeyOf(obj),
+                type is WatchEventType.Added or WatchEventType.Modified && obj?.Metadata?.Name is not null ? project(obj) : default,
                 obj?.Metadata?.ResourceVersion);
         }
     }
 
-    private static string KeyOf(KubeObject obj) =>
-        obj.Metadata?.Namespace is { Length: > 0 } ns ? $"{ns}/{obj.Metadata.Name}" : obj.Metadata?.Name ?? string.Empty;
+    public async Task<Versioned<T>?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = kind.IsNamespaced
+                ? await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<KubeObject>(
+                    kind.Group, kind.Version, key.Namespace, kind.Resource, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await client.CustomObjects.GetClusterCustomObjectWithHttpMessagesAsync<KubeObject>(
+                    kind.Group, kind.Version, kind.Resource, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return Entry(response.Body);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private Versioned<T> Entry(KubeObject obj) => new(project(obj), ResourceVersions.Parse(obj.Metadata?.ResourceVersion));
+
+    private static ObjectKey KeyOf(KubeObject obj) => new(obj.Metadata?.Namespace ?? string.Empty, obj.Metadata?.Name ?? string.Empty);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using k8s;
 using k8s.Autorest;
 using WaypointWebhook.Objects;
@@ -6,101 +5,138 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster.Live;
 
-/// <summary>What a confirming GET found.</summary>
-public enum Confirmation
-{
-    Found,
-    NotFound,
-    Unknown,
-}
-
-/// <summary>A cluster view that can check a cache miss against the API server before it costs a denial.</summary>
-public interface IGatewayConfirmer
-{
-    Task<Confirmation> ConfirmGatewayAsync(string @namespace, string name, CancellationToken cancellationToken);
-}
-
 /// <summary>
-/// The production cluster view: watch caches of Namespaces, GatewayClasses and Gateways. Admissions
-/// read the caches only; the one exception is <see cref="ConfirmGatewayAsync"/>, a bounded GET made
-/// only when a missing Gateway would deny.
+/// The production cluster view: reflectors of Namespaces, GatewayClasses and Gateways writing one
+/// <see cref="ClusterStore"/>. Admissions read its snapshot; the only API calls on the request path are
+/// the bounded GETs of <see cref="ConfirmAsync"/>, made only for objects whose absence could deny.
 /// </summary>
-public sealed class LiveClusterView : IClusterView, IClusterViewSource, IGatewayConfirmer
+public sealed class LiveClusterView : IClusterViewSource
 {
     /// <summary>What the webhook reads from the API server, by (API group, resource): the RBAC in deploy/ grants exactly this.</summary>
     public static readonly IReadOnlyList<(string Group, string Resource)> WatchedResources =
     [
-        (string.Empty, "namespaces"),
-        (HandledKinds.GatewayApi, "gatewayclasses"),
-        (HandledKinds.GatewayApi, "gateways"),
+        (HandledKinds.Namespace.Group, HandledKinds.Namespace.Resource),
+        (HandledKinds.GatewayClass.Group, HandledKinds.GatewayClass.Resource),
+        (HandledKinds.Gateway.Group, HandledKinds.Gateway.Resource),
     ];
 
-    private readonly IKubernetes client;
+    private readonly ClusterStore store = new();
     private readonly TimeSpan confirmTimeout;
+    private readonly ILogger logger;
 
-    public LiveClusterView(IKubernetes client, CacheTiming timing, ILoggerFactory loggers, TimeSpan? confirmTimeout = null)
+    public LiveClusterView(IKubernetes client, CacheTiming timing, ILoggerFactory loggers)
     {
-        this.client = client;
-        this.confirmTimeout = confirmTimeout ?? TimeSpan.FromSeconds(2);
-        var logger = loggers.CreateLogger("WaypointWebhook.Cluster.Live");
-        Namespaces = new ResourceCache<NamespaceInfo>(new NamespaceSource(client), timing, logger);
-        GatewayClasses = new ResourceCache<GatewayClassInfo>(
-            new CustomObjectSource<GatewayClassInfo>(client, HandledKinds.GatewayApi, "v1", "gatewayclasses", SubjectReader.ToGatewayClass), timing, logger);
-        Gateways = new ResourceCache<GatewayInfo>(
-            new CustomObjectSource<GatewayInfo>(client, HandledKinds.GatewayApi, "v1", "gateways", o => SubjectReader.ToGateway(o, string.Empty)), timing, logger);
+        confirmTimeout = timing.ConfirmTimeout;
+        logger = loggers.CreateLogger("WaypointWebhook.Cluster.Live");
+        Namespaces = new Reflector<NamespaceInfo>(
+            new NamespaceSource(client), store, s => s.Namespaces, (s, t) => s with { Namespaces = t }, timing, logger);
+        GatewayClasses = new Reflector<GatewayClassInfo>(
+            new CustomObjectSource<GatewayClassInfo>(client, HandledKinds.GatewayClass, SubjectReader.ToGatewayClass),
+            store, s => s.GatewayClasses, (s, t) => s with { GatewayClasses = t }, timing, logger);
+        Gateways = new Reflector<GatewayInfo>(
+            new CustomObjectSource<GatewayInfo>(client, HandledKinds.Gateway, o => SubjectReader.ToGateway(o, string.Empty)),
+            store, s => s.Gateways, (s, t) => s with { Gateways = t }, timing, logger);
     }
 
-    public ResourceCache<NamespaceInfo> Namespaces { get; }
+    public Reflector<NamespaceInfo> Namespaces { get; }
 
-    public ResourceCache<GatewayClassInfo> GatewayClasses { get; }
+    public Reflector<GatewayClassInfo> GatewayClasses { get; }
 
-    public ResourceCache<GatewayInfo> Gateways { get; }
+    public Reflector<GatewayInfo> Gateways { get; }
 
     public bool IsSynced => Namespaces.IsSynced && GatewayClasses.IsSynced && Gateways.IsSynced;
 
-    /// <summary>Null until every initial list is in: readiness holds the API server off until then.</summary>
-    public IClusterView? Current => IsSynced ? this : null;
+    /// <summary>The latest snapshot; null until every initial list is in (readiness holds the API server off until then).</summary>
+    public ClusterSnapshot? Snapshot => IsSynced ? store.Current : null;
+
+    public IClusterView? Current => Snapshot;
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(Namespaces.RunAsync(cancellationToken), GatewayClasses.RunAsync(cancellationToken), Gateways.RunAsync(cancellationToken));
 
-    public IReadOnlyList<ResourceStatus> Resources =>
-    [
-        new(Namespaces.Name, Namespaces.Items.Count, Namespaces.LastEvent),
-        new(GatewayClasses.Name, GatewayClasses.Items.Count, GatewayClasses.LastEvent),
-        new(Gateways.Name, Gateways.Items.Count, Gateways.LastEvent),
-    ];
+    public IReadOnlyList<ResourceStatus> Resources => [Namespaces.Status, GatewayClasses.Status, Gateways.Status];
 
-    public string Describe() =>
-        string.Join(", ", new[] { Describe(Namespaces), Describe(GatewayClasses), Describe(Gateways) });
+    public string Describe() => string.Join(", ", new[] { Describe(Namespaces), Describe(GatewayClasses), Describe(Gateways) });
 
-    public GatewayInfo? GetGateway(string @namespace, string name) => Gateways.Get(string.Concat(@namespace, "/", name));
-
-    public GatewayClassInfo? GetGatewayClass(string name) => GatewayClasses.Get(name);
-
-    public NamespaceInfo? GetNamespace(string name) => Namespaces.Get(name);
-
-    public async Task<Confirmation> ConfirmGatewayAsync(string @namespace, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// One GET per miss, all at once and within <see cref="CacheTiming.ConfirmTimeout"/> together. Found:
+    /// merged into the store and used. A Gateway the API server does not have is a certain miss. A miss
+    /// the server could not confirm in time, and a Namespace nobody knows, stay unconfirmed: the policy
+    /// does not deny on them.
+    /// </summary>
+    public async ValueTask<IClusterView> ConfirmAsync(IClusterView view, ViewMisses misses, CancellationToken cancellationToken)
     {
+        if (misses.IsEmpty)
+        {
+            return view;
+        }
+
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(confirmTimeout);
+        var gateways = misses.Gateways.Select(key => Confirm(Gateways, key, bounded.Token)).ToArray();
+        var namespaces = misses.Namespaces.Select(name => Confirm(Namespaces, ObjectKey.Cluster(name), bounded.Token)).ToArray();
+        await Task.WhenAll(gateways.Concat<Task>(namespaces)).ConfigureAwait(false);
+
+        var foundGateways = new Dictionary<ObjectKey, GatewayInfo>();
+        var unconfirmedGateways = new HashSet<ObjectKey>();
+        foreach (var (key, confirmation, gateway) in gateways.Select(t => t.Result))
+        {
+            if (gateway is not null)
+            {
+                foundGateways[key] = gateway;
+            }
+            else if (confirmation == Confirmation.Unknown)
+            {
+                unconfirmedGateways.Add(key);
+            }
+        }
+
+        var foundNamespaces = new Dictionary<string, NamespaceInfo>(StringComparer.Ordinal);
+        var unconfirmedNamespaces = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, _, ns) in namespaces.Select(t => t.Result))
+        {
+            if (ns is not null)
+            {
+                foundNamespaces[key.Name] = ns;
+            }
+            else
+            {
+                unconfirmedNamespaces.Add(key.Name);
+            }
+        }
+
+        return new ConfirmedView(view, foundGateways, foundNamespaces, unconfirmedGateways, unconfirmedNamespaces);
+    }
+
+    private async Task<(ObjectKey Key, Confirmation Confirmation, T? Item)> Confirm<T>(Reflector<T> reflector, ObjectKey key, CancellationToken cancellationToken)
+        where T : class
+    {
         try
         {
-            using var response = await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<KubeObject>(
-                HandledKinds.GatewayApi, "v1", @namespace, "gateways", name, cancellationToken: bounded.Token).ConfigureAwait(false);
-            Gateways.Upsert($"{@namespace}/{name}", SubjectReader.ToGateway(response.Body, @namespace));
-            return Confirmation.Found;
+            var item = await reflector.ConfirmAsync(key, cancellationToken).ConfigureAwait(false);
+            return (key, item is null ? Confirmation.NotFound : Confirmation.Found, item);
         }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException or IOException or KubernetesException)
         {
-            return Confirmation.NotFound;
-        }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException or IOException)
-        {
-            return Confirmation.Unknown;
+            logger.LogWarning("Could not confirm {Resource} {Key} with the API server ({Error}); a denial will not rest on its absence", reflector.Name, key, Reason(e));
+            return (key, Confirmation.Unknown, null);
         }
     }
 
-    private static string Describe<T>(ResourceCache<T> cache) where T : class =>
-        $"{cache.Name} {(cache.IsSynced ? "synced" : "syncing")} ({cache.Items.Count})";
+    private static string Reason(Exception e) => e switch
+    {
+        OperationCanceledException => "no answer in time",
+        HttpOperationException { Response.StatusCode: var code } => $"HTTP {(int)code} {code}",
+        _ => e.Message,
+    };
+
+    private static string Describe<T>(Reflector<T> reflector) where T : class =>
+        $"{reflector.Name} {(reflector.IsSynced ? "synced" : "syncing")} ({reflector.Table.Count})";
+
+    private enum Confirmation
+    {
+        Found,
+        NotFound,
+        Unknown,
+    }
 }

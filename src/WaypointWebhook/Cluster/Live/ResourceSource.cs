@@ -1,16 +1,17 @@
 using k8s;
+using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster.Live;
 
-/// <summary>One page of a paginated list: lean items keyed by namespace/name.</summary>
-public sealed record ListPage<T>(IReadOnlyList<KeyValuePair<string, T>> Items, string? ResourceVersion, string? Continue);
+/// <summary>One page of a paginated list: lean items with their resourceVersions.</summary>
+public sealed record ListPage<T>(IReadOnlyList<(ObjectKey Key, Versioned<T> Entry)> Items, string? ResourceVersion, string? Continue);
 
 /// <summary>One watch event, projected. <see cref="Item"/> is null for deletions and bookmarks.</summary>
-public sealed record WatchChange<T>(WatchEventType Type, string Key, T? Item, string? ResourceVersion);
+public sealed record WatchChange<T>(WatchEventType Type, ObjectKey Key, T? Item, string? ResourceVersion);
 
 /// <summary>
-/// How one resource is listed and watched. The cache knows the list+watch protocol; a source knows
-/// the API path and the projection to a lean item.
+/// How one resource is listed, watched and read. The reflector knows the list+watch protocol; a source
+/// knows the API path and the projection to a lean item.
 /// </summary>
 public interface IResourceSource<T>
 {
@@ -24,4 +25,7 @@ public interface IResourceSource<T>
     /// 410 Expired) reach <paramref name="onError"/> as <see cref="KubernetesException"/>.
     /// </summary>
     IAsyncEnumerable<WatchChange<T>> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken);
+
+    /// <summary>One object as the API server has it now; null when it does not exist. Throws when the server cannot say.</summary>
+    Task<Versioned<T>?> GetAsync(ObjectKey key, CancellationToken cancellationToken);
 }

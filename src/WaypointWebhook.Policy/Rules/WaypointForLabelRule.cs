@@ -1,4 +1,5 @@
 using FluentValidation;
+using WaypointWebhook.Policy.Checks;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Policy.Rules;
@@ -7,7 +8,7 @@ namespace WaypointWebhook.Policy.Rules;
 /// G1: <c>istio.io/waypoint-for</c> on a Gateway or GatewayClass must be one of the four values istiod
 /// knows, matched case-sensitively; anything else makes the waypoint accept no traffic.
 /// </summary>
-public static class TrafficTypeLabelRule
+public static class WaypointForLabelRule
 {
     public static void Define<T>(AbstractValidator<T> rules)
         where T : ITrafficTypeLabelled

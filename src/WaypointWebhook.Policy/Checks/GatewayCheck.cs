@@ -1,16 +1,7 @@
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 
-namespace WaypointWebhook.Policy.Rules;
-
-/// <summary>What G1 reads from a Gateway or a GatewayClass alike.</summary>
-public interface ITrafficTypeLabelled
-{
-    ObjectRef Object { get; }
-
-    /// <summary>The <c>istio.io/waypoint-for</c> label, null when absent.</summary>
-    string? WaypointFor { get; }
-}
+namespace WaypointWebhook.Policy.Checks;
 
 /// <summary>A Gateway under admission, with its class resolved (G1..G3).</summary>
 public sealed class GatewayCheck : ITrafficTypeLabelled
@@ -39,12 +30,4 @@ public sealed class GatewayCheck : ITrafficTypeLabelled
     public int AttachmentListenerIndex { get; }
 
     public ListenerInfo? AttachmentListener { get; }
-}
-
-/// <summary>A GatewayClass under admission (G1).</summary>
-public sealed class GatewayClassCheck(GatewayClassInfo gatewayClass) : ITrafficTypeLabelled
-{
-    public ObjectRef Object { get; } = new("GatewayClass", null, gatewayClass.Name);
-
-    public string? WaypointFor => gatewayClass.WaypointFor;
 }

@@ -1,8 +1,9 @@
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
+using WaypointWebhook.Policy.Rules;
 using WaypointWebhook.Policy.Syntax;
 
-namespace WaypointWebhook.Policy.Rules;
+namespace WaypointWebhook.Policy.Checks;
 
 /// <summary>
 /// One enrollment with its reference resolved against the cluster view: everything the enrollment
@@ -18,7 +19,7 @@ public sealed class EnrollmentCheck
         UseWaypoint = enrollment.Labels.Get(WaypointLabels.UseWaypoint);
         UseWaypointNamespace = enrollment.Labels.Get(WaypointLabels.UseWaypointNamespace);
         HasUseWaypointNamespace = enrollment.Labels.Has(WaypointLabels.UseWaypointNamespace);
-        ConsumerNamespace = subject.Kind == SubjectKind.Namespace ? subject.Object.Name : subject.Object.Namespace ?? string.Empty;
+        ConsumerNamespace = subject.ConsumerNamespace ?? string.Empty;
     }
 
     public EnrollingSubject Subject { get; }
@@ -49,12 +50,19 @@ public sealed class EnrollmentCheck
     /// <summary>Set when the reference is syntactically valid and was looked up.</summary>
     public ResolvedWaypoint? Target { get; private set; }
 
+    /// <summary>The target when it is a waypoint: what the traffic-type, attachment and readiness rules judge.</summary>
+    public WaypointGateway? Waypoint => Target as WaypointGateway;
+
+    /// <summary>The target Gateway is missing from the view, and the API server could not confirm that it is missing.</summary>
+    public bool TargetUnconfirmed { get; private set; }
+
+    /// <summary>The consumer namespace's labels are a guess (its name only): neither the view nor the API server knew it.</summary>
+    public bool ConsumerNamespaceUnconfirmed { get; private set; }
+
     /// <summary>Whether the object (or, for a Pod or pod template, its namespace) is in ambient mode (W11).</summary>
     public bool InAmbient { get; private set; }
 
     public string UseWaypointField => Enrollment.Labels.FieldFor(WaypointLabels.UseWaypoint);
-
-    public string UseWaypointNamespaceField => Enrollment.Labels.FieldFor(WaypointLabels.UseWaypointNamespace);
 
     /// <summary>How messages quote the reference: <c>istio.io/use-waypoint=egress (istio.io/use-waypoint-namespace=infra)</c>.</summary>
     public string Reference => HasUseWaypointNamespace
@@ -63,6 +71,13 @@ public sealed class EnrollmentCheck
 
     /// <summary>How messages name the object, with the ServiceEntry endpoint when it is one.</summary>
     public string Who => Enrollment.IsObjectLevel ? Subject.Object.ToString() : $"{Subject.Object} {Enrollment.Labels.Field}";
+
+    /// <summary>
+    /// A message about the waypoint the check resolved to. The rule's condition already holds only for a
+    /// waypoint; this states it in the type instead of asserting it at each use.
+    /// </summary>
+    public static Func<EnrollmentCheck, string> AboutWaypoint(Func<EnrollmentCheck, WaypointGateway, string> message) =>
+        c => c.Waypoint is { } waypoint ? message(c, waypoint) : string.Empty;
 
     public static EnrollmentCheck Create(
         EnrollingSubject subject,
@@ -75,11 +90,11 @@ public sealed class EnrollmentCheck
         var consumerLabels = check.ConsumerLabels(view);
         check.InAmbient = IsAmbient(subject, enrollment, consumerLabels);
 
-        var referenceValid = check.NamesWaypoint && check.IsNameValid && (!check.HasUseWaypointNamespace || check.IsNamespaceValid);
-        if (referenceValid)
+        check.ConsumerNamespaceUnconfirmed = subject.Kind != SubjectKind.Namespace && view.IsUnconfirmedNamespace(check.ConsumerNamespace);
+        if (WaypointReference.TargetOf(enrollment.Labels, check.ConsumerNamespace) is { } target)
         {
-            var gatewayNamespace = check.HasUseWaypointNamespace ? check.UseWaypointNamespace! : check.ConsumerNamespace;
-            check.Target = ResolvedWaypoint.Resolve(gatewayNamespace, check.UseWaypoint!, check.ConsumerNamespace, consumerLabels, view, classes);
+            check.Target = ResolvedWaypoint.Resolve(target, check.ConsumerNamespace, consumerLabels, view, classes);
+            check.TargetUnconfirmed = check.Target is MissingGateway && view.IsUnconfirmedGateway(target);
         }
 
         return check;

@@ -1,0 +1,18 @@
+namespace WaypointWebhook.Policy.Model;
+
+/// <summary>The lean projection of a Gateway (gateway.networking.k8s.io): only what the rules read.</summary>
+/// <param name="HasAddresses">Whether <c>status.addresses</c> is non-empty; null when the object has no status at all
+/// (a manifest file: the API server always defaults a Gateway's status), so readiness is unknown.</param>
+public sealed record GatewayInfo(
+    string Namespace,
+    string Name,
+    string ClassName,
+    IReadOnlyDictionary<string, string> Labels,
+    string? InboundBinding,
+    IReadOnlyList<ListenerInfo> Listeners,
+    bool? HasAddresses)
+{
+    public string? WaypointFor => Labels.GetValueOrDefault(WaypointLabels.WaypointFor);
+
+    public override string ToString() => $"{Namespace}/{Name}";
+}

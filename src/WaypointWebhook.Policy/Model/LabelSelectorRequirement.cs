@@ -1,0 +1,3 @@
+namespace WaypointWebhook.Policy.Model;
+
+public sealed record LabelSelectorRequirement(string? Key, string? Operator, IReadOnlyList<string?>? Values);

@@ -1,0 +1,13 @@
+namespace WaypointWebhook.Policy.Model;
+
+/// <summary>
+/// What the cluster view lacks that could decide a denial: Gateways a reference names and a consumer
+/// Namespace whose labels a selector reads. An in-memory view can lag the API server by a moment, so a
+/// live view confirms these with the API server before the policy denies on them (spec section 3).
+/// </summary>
+public sealed record ViewMisses(IReadOnlyList<ObjectKey> Gateways, IReadOnlyList<string> Namespaces)
+{
+    public static readonly ViewMisses None = new([], []);
+
+    public bool IsEmpty => Gateways.Count == 0 && Namespaces.Count == 0;
+}
