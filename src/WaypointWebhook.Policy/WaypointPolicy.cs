@@ -44,32 +44,16 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <summary>Every finding for <paramref name="subject"/>, with the verdicts of a CREATE in Deny mode.</summary>
     public IReadOnlyList<Finding> Evaluate(Subject subject, IClusterView view)
     {
-        var classes = new WaypointClasses(options, view);
         var findings = new List<Finding>();
-        switch (subject)
-        {
-            case EnrollingSubject enrolling when !Exemptions.IsExempt(enrolling, view, classes):
-                foreach (var enrollment in enrolling.Enrollments)
-                {
-                    Collect(EnrollmentRules.Validate(EnrollmentCheck.Create(enrolling, enrollment, options, view, classes)), findings);
-                }
-
-                break;
-            case GatewaySubject gateway:
-                Collect(GatewayRules.Validate(new GatewayCheck(gateway.Gateway, classes)), findings);
-                break;
-            case GatewayClassSubject gatewayClass:
-                Collect(GatewayClassRules.Validate(new GatewayClassCheck(gatewayClass.GatewayClass)), findings);
-                break;
-        }
-
+        Evaluate(subject, null, view, suppressMessages: null, (finding, _) => findings.Add(finding));
         return findings;
     }
 
     /// <summary>
     /// The admission verdict: DELETE and CONNECT, unknown kinds (null subject) and excluded namespaces are
     /// allowed unevaluated; on UPDATE a deny stands only when what it is about changed; enforcement mode
-    /// Warn turns every deny into a warning.
+    /// Warn turns every deny into a warning. Findings beyond what an answer shows
+    /// (<see cref="AnswerBounds"/>) are counted with their reason and field but get no message.
     /// </summary>
     public PolicyDecision Review(Operation operation, Subject? subject, Subject? oldSubject, IClusterView view)
     {
@@ -78,23 +62,36 @@ public sealed class WaypointPolicy(PolicyOptions options)
             return PolicyDecision.Allow;
         }
 
-        var findings = Evaluate(subject, view);
-        if (findings.Count == 0)
-        {
-            return PolicyDecision.Allow;
-        }
+        List<Finding>? denials = null;
+        List<Finding>? warnings = null;
+        Evaluate(
+            subject,
+            operation == Operation.Update ? oldSubject : null,
+            view,
+            changed =>
+            {
+                // Where this group's findings will land: a deny stays one on CREATE, and on UPDATE when the
+                // endpoints changed; everything else is a warning.
+                var warningsFull = warnings?.Count >= AnswerBounds.MaxWarningsShown;
+                var staysDeny = options.Enforcement == EnforcementMode.Deny && (operation != Operation.Update || changed);
+                return (staysDeny ? denials?.Count >= AnswerBounds.MaxDenialsShown : warningsFull, warningsFull);
+            },
+            (finding, endpointsChanged) =>
+            {
+                var deny = finding.Verdict == Verdict.Deny
+                           && options.Enforcement == EnforcementMode.Deny
+                           && (operation != Operation.Update || (endpointsChanged ?? ChangeDetector.Changed(finding, subject, oldSubject)));
+                if (deny)
+                {
+                    (denials ??= []).Add(finding);
+                }
+                else
+                {
+                    (warnings ??= []).Add(finding.AsWarning());
+                }
+            });
 
-        var denials = new List<Finding>();
-        var warnings = new List<Finding>();
-        foreach (var finding in findings)
-        {
-            var deny = finding.Verdict == Verdict.Deny
-                       && options.Enforcement == EnforcementMode.Deny
-                       && (operation != Operation.Update || ChangeDetector.Changed(finding, subject, oldSubject));
-            (deny ? denials : warnings).Add(deny ? finding : finding.AsWarning());
-        }
-
-        return new PolicyDecision(denials, warnings);
+        return denials is null && warnings is null ? PolicyDecision.Allow : new PolicyDecision(denials ?? [], warnings ?? []);
     }
 
     /// <summary>
@@ -116,11 +113,68 @@ public sealed class WaypointPolicy(PolicyOptions options)
         return TrafficTypes.Service;
     }
 
-    private static void Collect(FluentValidation.Results.ValidationResult result, List<Finding> findings)
+    /// <summary>
+    /// Runs the rules and hands every finding to <paramref name="collect"/>, with, for a finding about a
+    /// group of ServiceEntry endpoints, whether those endpoints' waypoint labels changed against
+    /// <paramref name="old"/> (null: ask the <see cref="ChangeDetector"/>). While
+    /// <paramref name="suppressMessages"/> says so, findings come without messages.
+    /// </summary>
+    /// <param name="suppressMessages">For a group of endpoints, given whether they changed: whether its deny and its warn findings need no message.</param>
+    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<Finding, bool?> collect)
     {
+        var classes = new WaypointClasses(options, view);
+        switch (subject)
+        {
+            case EnrollingSubject enrolling when !Exemptions.IsExempt(enrolling, view, classes):
+                List<Enrollment>? endpoints = null;
+                foreach (var enrollment in enrolling.Enrollments)
+                {
+                    if (!enrollment.IsObjectLevel)
+                    {
+                        (endpoints ??= []).Add(enrollment);
+                        continue;
+                    }
+
+                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes), null, collect, null);
+                }
+
+                if (endpoints is not null)
+                {
+                    foreach (var group in EndpointGroups.Group(endpoints, old as EnrollingSubject))
+                    {
+                        Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, group.Enrollment, options, view, classes), suppressMessages?.Invoke(group.Changed), collect, group.Changed);
+                    }
+                }
+
+                break;
+            case GatewaySubject gateway:
+                Collect(GatewayRules, new GatewayCheck(gateway.Gateway, classes), null, collect, null);
+                break;
+            case GatewayClassSubject gatewayClass:
+                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass), null, collect, null);
+                break;
+        }
+    }
+
+    /// <param name="suppress">Whether deny and warn findings need no message; null: they all do (object-level checks are few).</param>
+    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, (bool Deny, bool Warn)? suppress, Action<Finding, bool?> collect, bool? changed)
+    {
+        FluentValidation.Results.ValidationResult result;
+        if (suppress is { } which && (which.Deny || which.Warn))
+        {
+            using (FindingRuleExtensions.SuppressMessages(which.Deny, which.Warn))
+            {
+                result = rules.Validate(check);
+            }
+        }
+        else
+        {
+            result = rules.Validate(check);
+        }
+
         foreach (var failure in result.Errors)
         {
-            findings.Add(failure.ToFinding());
+            collect(failure.ToFinding(), changed);
         }
     }
 }

@@ -3,5 +3,7 @@ namespace WaypointWebhook.Policy.Model;
 /// <summary>Names an admitted object the way messages and findings show it: <c>Pod default/p</c>.</summary>
 public sealed record ObjectRef(string Kind, string? Namespace, string Name)
 {
-    public override string ToString() => Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
+    /// <summary>Names and namespaces come from the request: clipped and made one line for messages.</summary>
+    public override string ToString() =>
+        Namespace is null ? $"{Kind} {Rules.Text.Name(Name)}" : $"{Kind} {Rules.Text.Name(Namespace)}/{Rules.Text.Name(Name)}";
 }

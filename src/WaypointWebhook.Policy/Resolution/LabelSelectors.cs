@@ -1,4 +1,5 @@
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Rules;
 using WaypointWebhook.Policy.Syntax;
 
 namespace WaypointWebhook.Policy.Resolution;
@@ -48,19 +49,19 @@ public static class LabelSelectors
         return true;
     }
 
-    /// <summary>Why the selector is invalid, or null when it is valid.</summary>
+    /// <summary>Why the selector is invalid, or null when it is valid. Keys, values and operators are the user's: quoted with <see cref="Text.Quote"/>.</summary>
     public static string? Problem(LabelSelector selector)
     {
         foreach (var (key, value) in selector.MatchLabels ?? new Dictionary<string, string?>())
         {
             if (!KubernetesNames.IsLabelKey(key))
             {
-                return $"matchLabels key \"{key}\" is not a valid label key";
+                return $"matchLabels key \"{Text.Quote(key)}\" is not a valid label key";
             }
 
             if (!KubernetesNames.IsLabelValue(value ?? string.Empty))
             {
-                return $"matchLabels value \"{value}\" for key \"{key}\" is not a valid label value";
+                return $"matchLabels value \"{Text.Quote(value)}\" for key \"{Text.Quote(key)}\" is not a valid label value";
             }
         }
 
@@ -70,7 +71,7 @@ public static class LabelSelectors
             var where = $"matchExpressions[{index++}]";
             if (!KubernetesNames.IsLabelKey(requirement.Key))
             {
-                return $"{where} key \"{requirement.Key}\" is not a valid label key";
+                return $"{where} key \"{Text.Quote(requirement.Key)}\" is not a valid label key";
             }
 
             var values = requirement.Values ?? [];
@@ -85,7 +86,7 @@ public static class LabelSelectors
                     var bad = values.FirstOrDefault(v => !KubernetesNames.IsLabelValue(v));
                     if (bad is not null || values.Any(v => v is null))
                     {
-                        return $"{where} value \"{bad}\" is not a valid label value";
+                        return $"{where} value \"{Text.Quote(bad)}\" is not a valid label value";
                     }
 
                     break;
@@ -97,7 +98,7 @@ public static class LabelSelectors
 
                     break;
                 default:
-                    return $"{where} operator \"{requirement.Operator}\" is not one of In, NotIn, Exists, DoesNotExist";
+                    return $"{where} operator \"{Text.Quote(requirement.Operator)}\" is not one of In, NotIn, Exists, DoesNotExist";
             }
         }
 

@@ -9,13 +9,47 @@ namespace WaypointWebhook.Policy.Rules;
 /// <param name="Field">The field path (FluentValidation's PropertyName is static; ours depends on the object).</param>
 /// <param name="Scope">The part of the object that must change on UPDATE for a deny to stand.</param>
 /// <param name="Gateway">For W5: the Gateway that was not found, so the host can confirm the miss.</param>
-public sealed record FindingTag(string Rule, string Field, string Scope, string? Gateway = null);
+/// <param name="Message">
+/// The finding's message. Carried here rather than as FluentValidation's message, which FluentValidation
+/// formats as a template: a user value such as <c>p-{PropertyName}</c> inside it would be substituted.
+/// </param>
+public sealed record FindingTag(string Rule, string Field, string Scope, string? Gateway = null, string Message = "");
 
 public static class FindingRuleExtensions
 {
+    /// <summary>FluentValidation's message, constant and without placeholders: the real one is in <see cref="FindingTag"/>.</summary>
+    private const string NoTemplate = "-";
+
+    [ThreadStatic]
+    private static bool denyMessagesSuppressed;
+
+    [ThreadStatic]
+    private static bool warnMessagesSuppressed;
+
+    /// <summary>
+    /// While the returned scope is open, findings of the given verdicts on this thread carry no message (the
+    /// policy knows they will not be shown: an answer lists only so many). Evaluation is synchronous, so a
+    /// thread-static flag is exact. Reason, verdict, field and scope are still reported.
+    /// </summary>
+    internal static MessageSuppression SuppressMessages(bool deny, bool warn)
+    {
+        var scope = new MessageSuppression(denyMessagesSuppressed, warnMessagesSuppressed);
+        denyMessagesSuppressed = deny;
+        warnMessagesSuppressed = warn;
+        return scope;
+    }
+
+    internal readonly struct MessageSuppression(bool deny, bool warn) : IDisposable
+    {
+        public void Dispose() => (denyMessagesSuppressed, warnMessagesSuppressed) = (deny, warn);
+    }
+
+    private static string MessageFor<T>(T x, Verdict verdict, Func<T, string> message) =>
+        (verdict == Verdict.Deny ? denyMessagesSuppressed : warnMessagesSuppressed) ? string.Empty : message(x);
+
     /// <summary>
     /// Declares a rule's outcome the way the policy reads it back: ErrorCode is the reason code,
-    /// Severity Error is deny and Warning is warn, the custom state carries rule id, field and scope.
+    /// Severity Error is deny and Warning is warn, the custom state carries rule id, field, scope and message.
     /// </summary>
     public static IRuleBuilderOptions<T, TProperty> Reports<T, TProperty>(
         this IRuleBuilderOptions<T, TProperty> rule,
@@ -28,8 +62,8 @@ public static class FindingRuleExtensions
         Func<T, string?>? gateway = null) =>
         rule.WithErrorCode(reason)
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x)))
-            .WithMessage(message);
+            .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x), MessageFor(x, verdict(x), message)))
+            .WithMessage(NoTemplate);
 
     /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
     public static IRuleBuilderOptions<EnrollmentCheck, TProperty> Reports<TProperty>(
@@ -49,7 +83,7 @@ public static class FindingRuleExtensions
             failure.ErrorCode,
             failure.Severity == Severity.Error ? Verdict.Deny : Verdict.Warn,
             tag.Field,
-            failure.ErrorMessage,
+            tag.Message,
             tag.Scope,
             tag.Gateway);
     }

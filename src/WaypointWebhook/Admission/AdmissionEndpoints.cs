@@ -3,39 +3,49 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Policy;
 
 namespace WaypointWebhook.Admission;
 
 /// <summary>
-/// <c>POST /validate</c> and <c>POST /mutate</c>: reads the body within its limit, hands it to the
-/// <see cref="AdmissionHandler"/>, writes the answer and one log event.
+/// <c>POST /validate</c> and <c>POST /mutate</c>: reads the body within its limit and the process's
+/// budget, hands it to the <see cref="AdmissionHandler"/>, writes the answer within the bounds of spec
+/// section 8, and one log event.
 /// </summary>
 public static class AdmissionEndpoints
 {
     public const string ValidatePath = "/validate";
     public const string MutatePath = "/mutate";
 
+    /// <summary>A longer uid is no AdmissionReview uid (a UUID is 36 characters), and the answer echoes it.</summary>
+    public const int MaxUidLength = 128;
+
+    /// <summary>A plain-text error message is cut to this many characters: it may quote what the request sent.</summary>
+    public const int MaxErrorMessageLength = 512;
+
     public static void MapAdmission(this IEndpointRouteBuilder routes)
     {
         // Singletons resolved once: touching HttpContext.RequestServices would open a DI scope per admission.
         var services = routes.ServiceProvider;
+        var settings = services.GetRequiredService<WebhookSettings>();
         var dependencies = new Dependencies(
             services.GetRequiredService<AdmissionHandler>(),
             services.GetRequiredService<AdmissionLog>(),
             services.GetRequiredService<WebhookMetrics>(),
-            services.GetRequiredService<WebhookSettings>().MaxRequestBodyBytes);
+            services.GetRequiredService<RequestBodyBudget>(),
+            settings.MaxRequestBodyBytes,
+            TimeSpan.FromSeconds(settings.RequestBodyTimeoutSeconds));
         routes.MapPost(ValidatePath, context => Serve(context, AdmissionEndpoint.Validate, dependencies));
         routes.MapPost(MutatePath, context => Serve(context, AdmissionEndpoint.Mutate, dependencies));
     }
 
-    private sealed record Dependencies(AdmissionHandler Handler, AdmissionLog Log, WebhookMetrics Metrics, long MaxRequestBodyBytes);
+    private sealed record Dependencies(AdmissionHandler Handler, AdmissionLog Log, WebhookMetrics Metrics, RequestBodyBudget Budget, long MaxRequestBodyBytes, TimeSpan BodyTimeout);
 
     private static async Task Serve(HttpContext context, AdmissionEndpoint endpoint, Dependencies dependencies)
     {
-        var (handler, log, metrics, limit) = dependencies;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-        var outcome = await ReadAndHandle(context, endpoint, limit, handler);
+        var outcome = Bounded(await ReadAndHandle(context, endpoint, dependencies));
         switch (outcome)
         {
             case Answered answered:
@@ -51,66 +61,175 @@ public static class AdmissionEndpoints
         }
 
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        log.Record(endpoint, outcome, elapsed);
-        metrics.Record(endpoint, outcome, elapsed);
+        dependencies.Log.Record(endpoint, outcome, elapsed);
+        dependencies.Metrics.Record(endpoint, outcome, elapsed);
     }
 
-    private static async Task<AdmissionOutcome> ReadAndHandle(HttpContext context, AdmissionEndpoint endpoint, long limit, AdmissionHandler handler)
+    /// <summary>
+    /// The answer within the bounds of spec section 8, whatever the handler made of the input: a uid too long
+    /// to echo is a 400; at most 16 warnings of at most 256 characters, 4,096 in all; an error message one
+    /// line, cut. (The deny message is bounded where it is built, <see cref="AdmissionMessages.DenyMessage"/>.)
+    /// </summary>
+    public static AdmissionOutcome Bounded(AdmissionOutcome outcome)
     {
-        if (!IsJson(context.Request.ContentType))
+        switch (outcome)
         {
-            return new BadRequest(415, BadRequestCause.UnsupportedMediaType, $"Content-Type must be application/json, got \"{context.Request.ContentType}\"");
+            case Answered { Uid.Length: > MaxUidLength }:
+                return new BadRequest(400, BadRequestCause.InvalidUid, $"request.uid is longer than {MaxUidLength} characters: not an AdmissionReview uid");
+            case Answered answered when answered.Review.Response.Warnings is { } warnings && !WithinWarningBounds(warnings):
+                answered.Review.Response.Warnings = AdmissionMessages.Warnings(answered.Warnings);
+                return answered;
+            case BadRequest bad when bad.Message.Length > MaxErrorMessageLength || !SafeText.IsOneLine(bad.Message) || bad.Uid is { Length: > MaxUidLength }:
+                return bad with
+                {
+                    Message = SafeText.Clip(bad.Message, MaxErrorMessageLength),
+                    Uid = bad.Uid is { Length: > MaxUidLength } ? SafeText.Clip(bad.Uid, MaxUidLength) : bad.Uid,
+                };
+            default:
+                return outcome;
+        }
+    }
+
+    private static bool WithinWarningBounds(List<string> warnings)
+    {
+        if (warnings.Count > AnswerBounds.MaxWarningsShown)
+        {
+            return false;
         }
 
-        if (context.Request.ContentLength > limit)
+        var total = 0;
+        foreach (var warning in warnings)
+        {
+            if (warning.Length > AnswerBounds.MaxWarningLength || !SafeText.IsOneLine(warning))
+            {
+                return false;
+            }
+
+            total += warning.Length;
+        }
+
+        return total <= AnswerBounds.MaxWarningsTotalLength;
+    }
+
+    private static async Task<AdmissionOutcome> ReadAndHandle(HttpContext context, AdmissionEndpoint endpoint, Dependencies dependencies)
+    {
+        var (handler, _, _, budget, limit, bodyTimeout) = dependencies;
+        if (!IsJson(context.Request.ContentType))
+        {
+            return new BadRequest(415, BadRequestCause.UnsupportedMediaType, $"Content-Type must be application/json, got \"{SafeText.Clip(context.Request.ContentType, 64)}\"");
+        }
+
+        var declared = context.Request.ContentLength;
+        if (declared > limit)
         {
             return TooLarge(limit);
         }
 
-        // Our own limit replaces Kestrel's, so an oversized body gets a 413 with a message.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        // A declared length is reserved whole before a byte is read; a chunked body as it arrives.
+        var reserved = 0L;
+        if (declared is { } length)
         {
-            sizeFeature.MaxRequestBodySize = null;
+            if (!budget.TryReserve(length))
+            {
+                return OverBudget(budget);
+            }
+
+            reserved = length;
         }
 
-        var reader = context.Request.BodyReader;
-        while (true)
+        try
         {
-            ReadResult read;
-            try
+            // Our own limit replaces Kestrel's, so an oversized body gets a 413 with a message.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             {
-                read = await reader.ReadAsync(context.RequestAborted);
-            }
-            catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
-            {
-                return new BadRequest(400, BadRequestCause.MalformedJson, "request body could not be read: " + e.Message);
+                sizeFeature.MaxRequestBodySize = null;
             }
 
-            if (read.Buffer.Length > limit)
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(bodyTimeout);
+            var reader = context.Request.BodyReader;
+            while (true)
             {
-                reader.AdvanceTo(read.Buffer.End);
-                return TooLarge(limit);
-            }
-
-            if (read.IsCompleted || read.IsCanceled)
-            {
+                ReadResult read;
                 try
                 {
-                    return await handler.HandleAsync(read.Buffer, endpoint, context.RequestAborted);
+                    read = await reader.ReadAsync(timeout.Token);
                 }
-                finally
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                {
+                    return new BadRequest(408, BadRequestCause.BodyTimeout, $"request body did not arrive within {bodyTimeout.TotalSeconds:0.#} s");
+                }
+                catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+                {
+                    return new BadRequest(400, BadRequestCause.MalformedJson, "request body could not be read: " + e.Message);
+                }
+
+                if (read.Buffer.Length > limit)
                 {
                     reader.AdvanceTo(read.Buffer.End);
+                    return TooLarge(limit);
                 }
-            }
 
-            // Keep everything buffered until the body is complete.
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                if (read.Buffer.Length > reserved)
+                {
+                    // Chunked: reserve in steps of 64 KiB, not per read.
+                    var step = Math.Max(read.Buffer.Length - reserved, 64 * 1024);
+                    if (!budget.TryReserve(step))
+                    {
+                        reader.AdvanceTo(read.Buffer.End);
+                        return OverBudget(budget);
+                    }
+
+                    reserved += step;
+                }
+
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    var large = read.Buffer.Length > RequestBodyBudget.SmallBodyBytes;
+                    try
+                    {
+                        if (large && !await budget.EnterLargeEvaluation(bodyTimeout, context.RequestAborted))
+                        {
+                            return OverBudget(budget);
+                        }
+
+                        try
+                        {
+                            return await handler.HandleAsync(read.Buffer, endpoint, context.RequestAborted);
+                        }
+                        finally
+                        {
+                            if (large)
+                            {
+                                budget.ExitLargeEvaluation();
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                    {
+                        return new BadRequest(400, BadRequestCause.MalformedJson, "the client went away");
+                    }
+                    finally
+                    {
+                        reader.AdvanceTo(read.Buffer.End);
+                    }
+                }
+
+                // Keep everything buffered until the body is complete.
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
+        }
+        finally
+        {
+            budget.Release(reserved);
         }
     }
 
     private static BadRequest TooLarge(long limit) =>
         new(413, BadRequestCause.BodyTooLarge, $"request body exceeds the limit of {limit} bytes");
+
+    private static BadRequest OverBudget(RequestBodyBudget budget) =>
+        new(429, BadRequestCause.OverBudget, $"too many request bytes in flight (budget {budget.Capacity} bytes): try again later");
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

@@ -21,6 +21,15 @@ public enum BadRequestCause
     BodyTooLarge,
     EmptyBody,
     NotReady,
+
+    /// <summary>The request's body does not fit in the process's budget of body bytes in flight (429).</summary>
+    OverBudget,
+
+    /// <summary>The body did not arrive within the request body timeout (408).</summary>
+    BodyTimeout,
+
+    /// <summary>A uid too long to be an AdmissionReview uid: echoing it would unbound the answer.</summary>
+    InvalidUid,
 }
 
 /// <summary>The outcome of one admission call: an answer for the API server, or a bad request.</summary>

@@ -7,12 +7,13 @@ public static class JsonPatch
 {
     public const string PatchType = "JSONPatch";
 
-    /// <summary>Adds the label <paramref name="key"/> to <paramref name="target"/>, the object under admission.</summary>
-    public static string AddLabel(Objects.KubeObject target, string key, string value) =>
-        AddLabel(key, value, hasLabels: target.Metadata?.Labels is not null);
-
-    /// <param name="hasLabels">Whether the object has a <c>metadata.labels</c> map to add into.</param>
-    private static string AddLabel(string key, string value, bool hasLabels)
+    /// <summary>
+    /// Adds the label <paramref name="key"/> to <paramref name="target"/>, the object under admission, with
+    /// a patch that applies to it as it is: RFC 6902 "add" needs the parent of its path to exist, so an
+    /// object without <c>metadata</c> (absent or null) gets <c>metadata</c> whole, one without
+    /// <c>metadata.labels</c> gets the labels map whole, and only an existing map gets the one key.
+    /// </summary>
+    public static string AddLabel(Objects.KubeObject target, string key, string value)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -20,18 +21,26 @@ public static class JsonPatch
             writer.WriteStartArray();
             writer.WriteStartObject();
             writer.WriteString("op", "add");
-            if (hasLabels)
+            if (target.Metadata is null)
             {
-                writer.WriteString("path", "/metadata/labels/" + EscapePointer(key));
-                writer.WriteString("value", value);
+                writer.WriteString("path", "/metadata");
+                writer.WriteStartObject("value");
+                writer.WriteStartObject("labels");
+                writer.WriteString(key, value);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
             }
-            else
+            else if (target.Metadata.Labels is null)
             {
-                // "add" at /metadata/labels/x fails when the map is absent: add the whole map instead.
                 writer.WriteString("path", "/metadata/labels");
                 writer.WriteStartObject("value");
                 writer.WriteString(key, value);
                 writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteString("path", "/metadata/labels/" + EscapePointer(key));
+                writer.WriteString("value", value);
             }
 
             writer.WriteEndObject();

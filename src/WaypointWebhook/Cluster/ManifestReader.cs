@@ -204,6 +204,14 @@ public static class ManifestReader
         }
 
         var field = e.Path?.TrimStart('$', '.');
+
+        // A converter's own message (System.Text.Json appends " Path: " only to its default ones) says more
+        // than "wrong type": for example which annotation must be a string.
+        if (e.InnerException is null && !string.IsNullOrEmpty(field) && !e.Message.Contains(" Path: ", StringComparison.Ordinal))
+        {
+            return $"field {field}: {e.Message}{line}";
+        }
+
         return string.IsNullOrEmpty(field) ? $"expected a JSON object{line}" : $"field {field} has the wrong type{line}";
     }
 }

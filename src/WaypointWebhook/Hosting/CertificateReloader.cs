@@ -2,11 +2,23 @@ namespace WaypointWebhook.Hosting;
 
 /// <summary>
 /// Checks the certificate files on an interval (polling follows a Secret volume's symlink swap, which
-/// file-change notifications can miss) and says loudly when the certificate is close to or past expiry.
+/// file-change notifications can miss) and says loudly when the certificate is close to or past expiry:
+/// once when a threshold is crossed (7 days, 1 day, 1 hour left, expired) and then at most hourly, not at
+/// every poll.
 /// </summary>
 public sealed class CertificateReloader(ServingCertificate certificate, WebhookSettings settings, TimeProvider clock, ILogger<CertificateReloader> logger) : BackgroundService
 {
     private static readonly TimeSpan WarnBefore = TimeSpan.FromDays(7);
+
+    /// <summary>The thresholds, nearest last: crossing one logs at once.</summary>
+    private static readonly TimeSpan[] Thresholds = [WarnBefore, TimeSpan.FromDays(1), TimeSpan.FromHours(1), TimeSpan.Zero];
+
+    /// <summary>Between crossings, the same state is repeated at most this often.</summary>
+    public static readonly TimeSpan RepeatEvery = TimeSpan.FromHours(1);
+
+    /// <summary>How many thresholds the current certificate had crossed when last logged (0: none).</summary>
+    private int reportedLevel;
+    private DateTimeOffset reportedAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,6 +45,8 @@ public sealed class CertificateReloader(ServingCertificate certificate, WebhookS
 
     private void Report()
     {
+        // A certificate just loaded is reported afresh.
+        reportedLevel = 0;
         var current = certificate.Current!;
         logger.LogInformation("Serving certificate {Subject} (serial {Serial}) valid until {NotAfter:o}", current.Subject, current.SerialNumber, current.NotAfter.ToUniversalTime());
         ReportExpiry();
@@ -40,7 +54,22 @@ public sealed class CertificateReloader(ServingCertificate certificate, WebhookS
 
     private void ReportExpiry()
     {
-        var left = certificate.Current!.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow();
+        var left = certificate.Current!.NotAfter.ToUniversalTime() - now.UtcDateTime;
+        var level = 0;
+        while (level < Thresholds.Length && (level == Thresholds.Length - 1 ? left <= Thresholds[level] : left < Thresholds[level]))
+        {
+            level++;
+        }
+
+        if (level == 0 || (level == reportedLevel && now - reportedAt < RepeatEvery))
+        {
+            reportedLevel = level;
+            return;
+        }
+
+        reportedLevel = level;
+        reportedAt = now;
         if (left <= TimeSpan.Zero)
         {
             logger.LogError("The serving certificate expired at {NotAfter:o}: the API server will fail every call to this webhook", certificate.Current.NotAfter.ToUniversalTime());

@@ -47,16 +47,17 @@ public sealed class WebhookMetrics : IDisposable
         switch (outcome)
         {
             case Answered answered:
-                var kind = answered.Kind.Length == 0 ? "unknown" : answered.Kind;
-                requests.Add(endpointName, kind, answered.Operation, answered.Verdict, answered.DryRun ? "true" : "false");
+                var kind = KindLabel(answered.Kind);
+                var operation = OperationLabel(answered.Operation);
+                requests.Add(endpointName, kind, operation, answered.Verdict, answered.DryRun ? "true" : "false");
                 foreach (var finding in answered.Denials)
                 {
-                    findings.Add(endpointName, kind, answered.Operation, finding.Reason, "denied");
+                    findings.Add(endpointName, kind, operation, ReasonLabel(finding.Reason), "denied");
                 }
 
                 foreach (var finding in answered.Warnings)
                 {
-                    findings.Add(endpointName, kind, answered.Operation, finding.Reason, "warned");
+                    findings.Add(endpointName, kind, operation, ReasonLabel(finding.Reason), "warned");
                 }
 
                 if (answered.Patched)
@@ -74,6 +75,22 @@ public sealed class WebhookMetrics : IDisposable
     }
 
     private static readonly string[] CauseNames = Enum.GetNames<BadRequestCause>();
+
+    /// <summary>Label values never come from the client as they are: a series per value kept forever would let requests grow the scrape without bound.</summary>
+    public const string OtherLabel = "other";
+
+    private static readonly HashSet<string> KindNames = new(Objects.HandledKinds.All.Select(k => k.Kind), StringComparer.Ordinal);
+
+    private static readonly HashSet<string> OperationNames = new(["CREATE", "UPDATE", "DELETE", "CONNECT"], StringComparer.Ordinal);
+
+    /// <summary>A handled kind, else <c>other</c> (unknown kinds are allowed unread; their names are the client's).</summary>
+    public static string KindLabel(string? kind) => kind is not null && KindNames.TryGetValue(kind, out var known) ? known : OtherLabel;
+
+    public static string OperationLabel(string? operation) => operation is not null && OperationNames.TryGetValue(operation, out var known) ? known : OtherLabel;
+
+    /// <summary>Reason codes are the policy's constants; anything else (never expected) is <c>other</c>.</summary>
+    public static string ReasonLabel(string reason) =>
+        reason.Length is > 0 and <= 48 && reason.AsSpan().IndexOfAnyExceptInRange('A', 'z') < 0 && !reason.AsSpan().ContainsAny("[\\]^_`") ? reason : OtherLabel;
 
     public void Dispose() => meter.Dispose();
 }

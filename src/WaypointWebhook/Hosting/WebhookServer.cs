@@ -36,6 +36,7 @@ public static class WebhookServer
         builder.Services.AddSingleton(views);
         builder.Services.AddSingleton(certificate);
         builder.Services.AddSingleton(new WaypointPolicy(settings.ToPolicyOptions()));
+        builder.Services.AddSingleton(new RequestBodyBudget(settings.MaxBufferedBodyBytes));
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddSingleton<AdmissionLog>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -49,6 +50,7 @@ public static class WebhookServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            ApplyLimits(kestrel.Limits, settings);
 
             // Any address binds IPv6 and IPv4 both (dual-stack clusters give pods IPv6 addresses).
             void Listen(int port, Action<ListenOptions> configure)
@@ -88,6 +90,41 @@ public static class WebhookServer
             admission.UseEndpoints(endpoints => endpoints.MapAdmission());
         });
         return app;
+    }
+
+    /// <summary>
+    /// Kestrel's limits, set deliberately against the memory budget (README "Limits and the memory budget"):
+    /// connections and HTTP/2 streams bound how many requests can be in flight, header limits what each
+    /// may send before its body, and the data rate how long a slow client may hold a connection. The body
+    /// bytes in flight are capped by <see cref="RequestBodyBudget"/>; a body's total time by the endpoint.
+    /// </summary>
+    public static void ApplyLimits(KestrelServerLimits limits, WebhookSettings settings)
+    {
+        limits.MaxConcurrentConnections = settings.MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.Http2.MaxStreamsPerConnection = settings.MaxStreamsPerConnection;
+
+        // What a connection may buffer before the application reads it (Kestrel's defaults: 1 MiB, and for
+        // HTTP/2 a 1 MiB connection window of 768 KiB streams). Under a flood every connection fills its
+        // buffer: 64 connections x 1 MiB would be a quarter of the container. Bodies are read as they come,
+        // so smaller buffers cost no throughput on the API server's fast link.
+        limits.MaxRequestBufferSize = 128 * 1024;
+        limits.Http2.InitialConnectionWindowSize = 256 * 1024;
+        limits.Http2.InitialStreamWindowSize = 128 * 1024;
+
+        // An AdmissionReview carries a handful of headers; the API server sends no cookies.
+        limits.MaxRequestHeaderCount = 64;
+        limits.MaxRequestHeadersTotalSize = 16 * 1024;
+        limits.MaxRequestLineSize = 4 * 1024;
+        limits.Http2.MaxRequestHeaderFieldSize = 8 * 1024;
+        limits.Http2.HeaderTableSize = 4 * 1024;
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(120);
+
+        // The API server sends a body from memory: 16 KiB/s after a 2 s grace is far below what it does,
+        // and far above what a slowloris trickle does.
+        limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 16 * 1024, gracePeriod: TimeSpan.FromSeconds(2));
+        limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 16 * 1024, gracePeriod: TimeSpan.FromSeconds(2));
     }
 
     /// <summary>

@@ -35,6 +35,21 @@ public sealed class WebhookSettings
     /// <summary>An AdmissionReview carries the object and the old object; the API server caps each at 3 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Request body bytes buffered across all requests in flight; a request beyond it gets 429 at once. Sized
+    /// against the container's memory limit: README "Limits and the memory budget".
+    /// </summary>
+    public long MaxBufferedBodyBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>A request body must arrive whole within this time (408 otherwise), so a slow one cannot hold its share of the budget.</summary>
+    public double RequestBodyTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Connections Kestrel accepts at once on the admission port (each may buffer up to 1 MiB).</summary>
+    public int MaxConnections { get; set; } = 64;
+
+    /// <summary>Concurrent HTTP/2 streams per connection.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 32;
+
     /// <summary>On SIGTERM: keep serving (and report not ready) this long before draining.</summary>
     public double ShutdownDelaySeconds { get; set; } = 5;
 
@@ -101,6 +116,12 @@ public sealed class WebhookSettingsValidator : AbstractValidator<WebhookSettings
         RuleFor(s => s.ShutdownDelaySeconds).InclusiveBetween(0, 120).WithMessage("must be between 0 and 120 seconds");
         RuleFor(s => s.CertificateReloadSeconds).InclusiveBetween(0.05, 3600).WithMessage("must be between 0.05 and 3600 seconds");
         RuleFor(s => s.MaxRequestBodyBytes).InclusiveBetween(64 * 1024, 64L * 1024 * 1024).WithMessage("must be between 65536 and 67108864 bytes");
+        RuleFor(s => s.MaxBufferedBodyBytes).InclusiveBetween(1024 * 1024, 1024L * 1024 * 1024).WithMessage("must be between 1048576 and 1073741824 bytes");
+        RuleFor(s => s.MaxBufferedBodyBytes).Must((s, v) => v >= s.MaxRequestBodyBytes + RequestBodyBudget.ReserveFor(v))
+            .WithMessage(s => $"must leave room for one body of MaxRequestBodyBytes ({s.MaxRequestBodyBytes}) beside the part kept for small bodies: at least {s.MaxRequestBodyBytes + RequestBodyBudget.ReserveFor(s.MaxBufferedBodyBytes)}");
+        RuleFor(s => s.RequestBodyTimeoutSeconds).InclusiveBetween(1, 60).WithMessage("must be between 1 and 60 seconds");
+        RuleFor(s => s.MaxConnections).InclusiveBetween(1, 10_000).WithMessage("must be between 1 and 10000");
+        RuleFor(s => s.MaxStreamsPerConnection).InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000");
     }
 
     private static bool OneOf(string? value, params string[] allowed) =>

@@ -71,7 +71,7 @@ public sealed class AdmissionHandlerTests
         var warning = AdmissionMessages.Warning(finding);
 
         Assert.Equal(256, warning.Length);
-        Assert.EndsWith("...", warning);
+        Assert.EndsWith("…", warning);
     }
 
     [Fact]
