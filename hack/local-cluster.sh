@@ -46,13 +46,15 @@ load_env() { [ -f "$dir/env" ] || die "no cluster state in $dir (run: $0 start)"
 
 alive() { local pid; pid=$(cat "$dir/$1.pid" 2>/dev/null) || return 1; kill -0 "$pid" 2>/dev/null; }
 
-# Stops one recorded process by its id: TERM, then KILL after a bounded wait.
+# Stops one recorded process by its id: TERM, then KILL after a bounded wait (tenths of a second).
+# kube-apiserver stops listening at once on TERM but then waits for open watches for a long time:
+# it gets 3 s before the KILL (the watches drop either way, as when it crashes).
 stop_pid() {
-  local name=$1 pid i
+  local name=$1 tenths=${2:-100} pid i
   pid=$(cat "$dir/$name.pid" 2>/dev/null) || return 0
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for i in $(seq 1 "$tenths"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
   fi
   rm -f "$dir/$name.pid"
@@ -212,7 +214,8 @@ cmd_webhook_start() {
   local dll; dll=$(webhook_dll)
   [ -f "$dll" ] || die "$dll does not exist"
   # As deploy/base runs it (POD_NAMESPACE, serve's flags), with a kubeconfig holding only the
-  # ServiceAccount's token; no shutdown delay (no Service endpoints to drain here).
+  # ServiceAccount's token; no shutdown delay (no Service endpoints to drain here). Note: serve has no
+  # bind-address flag and listens on every interface; the API server is told 127.0.0.1 only.
   POD_NAMESPACE=waypoint-system Webhook__ShutdownDelaySeconds=0 KUBECONFIG= \
     setsid dotnet "$dll" serve --kubeconfig "$dir/webhook.kubeconfig" --port "$WEBHOOK_PORT" --health-port "$HEALTH_PORT" \
     --tls-cert-file "$dir/pki/webhook.crt" --tls-private-key-file "$dir/pki/webhook.key" ${WEBHOOK_ARGS:-} \
@@ -288,7 +291,7 @@ EOF
 cmd_stop() {
   [ -d "$dir" ] || { say "nothing to stop in $dir"; return 0; }
   stop_pid webhook
-  stop_pid apiserver
+  stop_pid apiserver 30
   stop_pid etcd
   say "stopped (state left in $dir)"
 }
@@ -313,7 +316,7 @@ case "${1:-}" in
   webhook-start) cmd_webhook_start ;;
   webhook-stop) stop_pid webhook ;;
   register) cmd_register ;;
-  apiserver-stop) stop_pid apiserver ;;
+  apiserver-stop) stop_pid apiserver 30 ;;
   apiserver-start) start_apiserver ;;
   *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
