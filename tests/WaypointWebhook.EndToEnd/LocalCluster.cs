@@ -29,6 +29,7 @@ public sealed class LocalCluster : IDisposable
 
     public LocalCluster()
     {
+        webhookClient = new Lazy<HttpClient>(TrustingTestCa);
         var assets = Environment.GetEnvironmentVariable("KUBEBUILDER_ASSETS");
         if (string.IsNullOrEmpty(assets))
         {
@@ -54,6 +55,7 @@ public sealed class LocalCluster : IDisposable
             CreatePreExistingObjects();
             Step("webhook-start");
             Step("register");
+            StartupLog = WebhookLog;
         }
         catch
         {
@@ -78,6 +80,9 @@ public sealed class LocalCluster : IDisposable
     public string AdminKubeconfig => Path.Combine(Directory, "admin.kubeconfig");
 
     public string WebhookKubeconfig => Path.Combine(Directory, "webhook.kubeconfig");
+
+    /// <summary>The webhook's log from its start to the end of the fixture's set-up (before any test restarted anything).</summary>
+    public string StartupLog { get; } = "";
 
     public string WebhookLog => File.Exists(Path.Combine(Directory, "webhook.log")) ? File.ReadAllText(Path.Combine(Directory, "webhook.log")) : "";
 
@@ -217,6 +222,64 @@ public sealed class LocalCluster : IDisposable
         return sum;
     }
 
+    /// <summary>
+    /// Asks the webhook directly (POST /validate over TLS, trusting only the test CA) whether a Pod on a
+    /// waypoint is allowed: milliseconds, so a poll measures the cluster view and not kubectl's start-up.
+    /// </summary>
+    public async Task<bool> PodAllowed(string ns, string waypoint)
+    {
+        var review = new JsonObject
+        {
+            ["apiVersion"] = "admission.k8s.io/v1",
+            ["kind"] = "AdmissionReview",
+            ["request"] = new JsonObject
+            {
+                ["uid"] = Guid.NewGuid().ToString(),
+                ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" },
+                ["resource"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["resource"] = "pods" },
+                ["name"] = "probe",
+                ["namespace"] = ns,
+                ["operation"] = "CREATE",
+                ["userInfo"] = new JsonObject { ["username"] = "e2e" },
+                ["object"] = new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Pod",
+                    ["metadata"] = new JsonObject { ["name"] = "probe", ["namespace"] = ns, ["labels"] = new JsonObject { ["istio.io/use-waypoint"] = waypoint } },
+                    ["spec"] = new JsonObject(),
+                },
+                ["dryRun"] = true,
+            },
+        };
+        using var response = await webhookClient.Value.PostAsync(
+            $"https://127.0.0.1:{WebhookPort}/validate",
+            new StringContent(review.ToJsonString(), Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return (bool)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!["allowed"]!;
+    }
+
+    private readonly Lazy<HttpClient> webhookClient;
+
+    private HttpClient TrustingTestCa()
+    {
+        var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Directory, "pki", "ca.crt")));
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+    }
+
     public async Task<string> Metrics()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -343,6 +406,11 @@ public sealed class LocalCluster : IDisposable
         if (SkipReason is not null || Directory.Length == 0)
         {
             return;
+        }
+
+        if (webhookClient.IsValueCreated)
+        {
+            webhookClient.Value.Dispose();
         }
 
         StopAll(Directory);

@@ -57,8 +57,10 @@ public sealed class WebhookProcessTests
             Assert.Equal("no\n", denied.Output);
         }
 
-        // With that identity the webhook synced all three resources and was never refused.
-        var log = cluster.WebhookLog;
+        // With that identity the webhook synced all three resources and was never refused. (Only the log
+        // up to the fixture's end: right after a restart, kube-apiserver answers 403 for a moment until
+        // its RBAC authorizer has synced, which the restart tests provoke.)
+        var log = cluster.StartupLog;
         Assert.Matches(@"namespaces synced: \d+ objects", log);
         Assert.Matches(@"gatewayclasses synced: \d+ objects", log);
         Assert.Matches(@"gateways synced: \d+ objects", log);
