@@ -135,14 +135,21 @@ public sealed partial class LiveViewTests
             cluster.Ok("create", "configmap", "-n", Ns, $"compact-{Guid.NewGuid():N}");
         }
 
+        var before = (string)cluster.GetJson("get", "gateway", "-n", Ns, "compact")["metadata"]!["resourceVersion"]!;
         var revision = await EtcdRevision();
         await Compact(revision);
         var mark = cluster.WebhookLog.Length;
+        Assert.Contains("required revision has been compacted", await EtcdRangeAt(long.Parse(before, System.Globalization.CultureInfo.InvariantCulture)));
 
         // The restarted API server's watch cache starts at the compacted revision: the webhook's watch
         // from its older resourceVersion is answered 410 Gone (Expired), and it lists again.
         RestartApiServer();
         cluster.Ok("label", "gateway", "-n", Ns, "compact", "istio.io/waypoint-for=all", "--overwrite");
+
+        // What any client watching from before the compaction now gets: an ERROR event with 410 Expired.
+        var stale = cluster.Ok("get", "--raw", $"/apis/gateway.networking.k8s.io/v1/gateways?watch=true&resourceVersion={before}&timeoutSeconds=2");
+        Assert.Contains("\"type\":\"ERROR\"", stale);
+        Assert.Contains("\"code\":410", stale);
 
         Assert.True(
             await Eventually(() => GoneLine().IsMatch(cluster.WebhookLog[mark..]), TimeSpan.FromSeconds(40)),
@@ -201,6 +208,13 @@ public sealed partial class LiveViewTests
         using var response = await http.PostAsync($"http://127.0.0.1:{cluster.EtcdPort}/v3/kv/range", new StringContent("{\"key\":\"AA==\",\"limit\":\"1\"}"));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return long.Parse((string)body["header"]!["revision"]!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<string> EtcdRangeAt(long revision)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync($"http://127.0.0.1:{cluster.EtcdPort}/v3/kv/range", new StringContent($"{{\"key\":\"AA==\",\"revision\":\"{revision}\"}}"));
+        return await response.Content.ReadAsStringAsync();
     }
 
     private async Task Compact(long revision)
