@@ -18,7 +18,8 @@
 #   webhook-start      run `serve` as the ServiceAccount; wait for /readyz
 #   register           create the webhook configurations (url + caBundle); wait until the API server calls them
 #   webhook-stop | apiserver-stop | apiserver-start
-# Everything listens on 127.0.0.1 only, on free ports chosen at `up`.
+# etcd and kube-apiserver listen on 127.0.0.1 only; the webhook on every interface (serve has no
+# bind-address flag); all on free ports chosen at `up`.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +33,7 @@ die() { say "error: $*"; exit 1; }
 free_port() {
   local p i
   for i in $(seq 1 200); do
-    p=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+    p=$(( (RANDOM * 32768 + RANDOM) % 12000 + 20000 ))  # below Linux's ephemeral range (32768-60999)
     grep -qx "$p" "$dir/.ports" 2>/dev/null && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p" >>"$dir/.ports"; echo "$p"; return 0
@@ -127,7 +128,7 @@ start_apiserver() {
     --enable-admission-plugins=NamespaceLifecycle,ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
     </dev/null >>"$dir/apiserver.log" 2>&1 &
   echo $! >"$dir/apiserver.pid"
-  wait_200 kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 90 --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key"
+  wait_200 kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 150 --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key"
 }
 
 kubeconfig() { # FILE USER-YAML
@@ -159,6 +160,10 @@ render() {
 cmd_up() {
   assets
   [ -f "$dir/env" ] && alive apiserver && die "a cluster is already running from $dir (stop it first: $0 stop)"
+  # A fresh state folder; only ever one this script made (or an empty one) is cleared.
+  if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -f "$dir/env" ]; then
+    die "$dir is not empty and not a local cluster's state folder: set LOCAL_CLUSTER_DIR elsewhere"
+  fi
   rm -rf "$dir"; mkdir -p "$dir"
   cat >"$dir/env" <<EOF
 KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS
@@ -176,7 +181,7 @@ EOF
   start_apiserver
   export KUBECONFIG="$dir/admin.kubeconfig"
   kubectl apply -f "$crds" >/dev/null
-  kubectl wait --for=condition=Established --timeout=60s -f "$crds" >/dev/null
+  kubectl wait --for=condition=Established --timeout=120s -f "$crds" >/dev/null
   render
   # Only what the webhook's identity needs from the render: Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding.
   split_kinds Namespace ServiceAccount ClusterRole ClusterRoleBinding >"$dir/rendered/identity.yaml"
@@ -221,7 +226,7 @@ cmd_webhook_start() {
     --tls-cert-file "$dir/pki/webhook.crt" --tls-private-key-file "$dir/pki/webhook.key" ${WEBHOOK_ARGS:-} \
     </dev/null >>"$dir/webhook.log" 2>&1 &
   echo $! >"$dir/webhook.pid"
-  wait_200 "the webhook" "http://127.0.0.1:$HEALTH_PORT/readyz" 60
+  wait_200 "the webhook" "http://127.0.0.1:$HEALTH_PORT/readyz" 120
   say "webhook ready: https://127.0.0.1:$WEBHOOK_PORT (health and /metrics on http://127.0.0.1:$HEALTH_PORT)"
 }
 
@@ -248,7 +253,7 @@ cmd_register() {
     kubectl apply -f "$dir/rendered/$kind.local.yaml" >/dev/null
   done
   # The API server takes a moment to start calling a new configuration: probe with a Gateway it must deny.
-  local deadline=$(( $(date +%s) + 30 )) out
+  local deadline=$(( $(date +%s) + 60 )) out
   while :; do
     out=$(kubectl create --dry-run=server -f - 2>&1 <<EOF || true
 apiVersion: gateway.networking.k8s.io/v1
@@ -258,7 +263,7 @@ spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, p
 EOF
 )
     case $out in *InvalidTrafficType*) break ;; esac
-    [ "$(date +%s)" -ge "$deadline" ] && die "the API server does not call the webhook after 30s: $out"
+    [ "$(date +%s)" -ge "$deadline" ] && die "the API server does not call the webhook after 60s: $out"
     sleep 0.2
   done
   say "webhook configurations registered; the API server calls the webhook"
@@ -284,7 +289,7 @@ kubectl patch gateway -n default waypoint --subresource=status --type=merge -p '
 and a new namespace has no default ServiceAccount (before creating Pods there:
 kubectl create serviceaccount default -n NAMESPACE).
 
-Stop it with: $0 stop
+Stop it with: ${LOCAL_CLUSTER_DIR:+LOCAL_CLUSTER_DIR=$dir }$0 stop
 EOF
 }
 
@@ -306,7 +311,7 @@ cmd_status() {
 }
 
 # A start that fails half-way stops what it started.
-on_failure() { local rc=$?; [ "$rc" -eq 0 ] || { say "failed; stopping what was started"; cmd_stop; }; exit "$rc"; }
+on_failure() { local rc=$?; [ "$rc" -eq 0 ] || [ ! -f "$dir/env" ] || { say "failed; stopping what was started"; cmd_stop; }; exit "$rc"; }
 
 case "${1:-}" in
   start) trap on_failure EXIT; cmd_start ;;
@@ -318,5 +323,5 @@ case "${1:-}" in
   register) cmd_register ;;
   apiserver-stop) stop_pid apiserver 30 ;;
   apiserver-start) start_apiserver ;;
-  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -25,7 +25,7 @@ public sealed class LocalCluster : IDisposable
     public const int PreGateways = 30;
     public const string PreNamespace = "e2e-pre";
 
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(300);
 
     public LocalCluster()
     {

@@ -18,10 +18,10 @@ public sealed class LocalClusterScriptTests(LocalCluster cluster)
         try
         {
             var start = LocalCluster.Exec("bash", [LocalCluster.Script, "start"], null, env);
-            Assert.True(start.ExitCode == 0, start.ToString());
+            Assert.True(start.ExitCode == 0, start + Logs(dir));
             var kubeconfig = Path.Combine(dir, "admin.kubeconfig");
             Assert.Contains($"  export KUBECONFIG={kubeconfig}\n", start.Output);
-            Assert.Contains($"Stop it with: {LocalCluster.Script} stop", start.Output);
+            Assert.Contains($"Stop it with: LOCAL_CLUSTER_DIR={dir} {LocalCluster.Script} stop\n", start.Output);
             var pids = new[] { "etcd", "apiserver", "webhook" }.Select(n => int.Parse(File.ReadAllText(Path.Combine(dir, n + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
             Result Kubectl(params string[] args) => LocalCluster.Exec("kubectl", args, null, new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
@@ -51,6 +51,10 @@ public sealed class LocalClusterScriptTests(LocalCluster cluster)
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>The last lines of every log in the state folder, for a failure message.</summary>
+    private static string Logs(string dir) => string.Concat(
+        Directory.GetFiles(dir, "*.log").Select(f => $"\n--- {Path.GetFileName(f)}:\n" + string.Join('\n', File.ReadAllLines(f).TakeLast(15))));
 
     private static bool Running(int pid)
     {
