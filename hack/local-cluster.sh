@@ -61,13 +61,14 @@ stop_pid() {
   rm -f "$dir/$name.pid"
 }
 
-# Waits (bounded) until a URL answers 200; extra curl arguments follow.
+# Waits (bounded) until a URL answers 200 while the recorded process NAME lives; extra curl arguments follow.
 wait_200() {
-  local what=$1 url=$2 seconds=$3; shift 3
+  local what=$1 name=$2 url=$3 seconds=$4; shift 4
   local deadline=$(( $(date +%s) + seconds )) code
   while :; do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" || true)
     [ "$code" = 200 ] && return 0
+    alive "$name" || { tail -n 20 "$dir/$name.log" >&2; rm -f "$dir/$name.pid"; die "$what exited before it was ready (its log above: $dir/$name.log)"; }
     [ "$(date +%s)" -ge "$deadline" ] && die "$what not ready after ${seconds}s (last HTTP status $code); see $dir/*.log"
     sleep 0.2
   done
@@ -112,7 +113,7 @@ start_etcd() {
     --initial-cluster "t=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" --log-level=warn \
     </dev/null >>"$dir/etcd.log" 2>&1 &
   echo $! >"$dir/etcd.pid"
-  wait_200 etcd "http://127.0.0.1:$ETCD_PORT/health" 30
+  wait_200 etcd etcd "http://127.0.0.1:$ETCD_PORT/health" 30
 }
 
 start_apiserver() {
@@ -128,7 +129,7 @@ start_apiserver() {
     --enable-admission-plugins=NamespaceLifecycle,ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
     </dev/null >>"$dir/apiserver.log" 2>&1 &
   echo $! >"$dir/apiserver.pid"
-  wait_200 kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 150 --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key"
+  wait_200 kube-apiserver apiserver "https://127.0.0.1:$API_PORT/readyz" 150 --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key"
 }
 
 kubeconfig() { # FILE USER-YAML
@@ -226,7 +227,7 @@ cmd_webhook_start() {
     --tls-cert-file "$dir/pki/webhook.crt" --tls-private-key-file "$dir/pki/webhook.key" ${WEBHOOK_ARGS:-} \
     </dev/null >>"$dir/webhook.log" 2>&1 &
   echo $! >"$dir/webhook.pid"
-  wait_200 "the webhook" "http://127.0.0.1:$HEALTH_PORT/readyz" 120
+  wait_200 "the webhook" webhook "http://127.0.0.1:$HEALTH_PORT/readyz" 120
   say "webhook ready: https://127.0.0.1:$WEBHOOK_PORT (health and /metrics on http://127.0.0.1:$HEALTH_PORT)"
 }
 
