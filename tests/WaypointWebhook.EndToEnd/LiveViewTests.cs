@@ -93,6 +93,36 @@ public sealed partial class LiveViewTests
     }
 
     [SkippableFact]
+    public async Task View_follows_a_namespace_leaving_and_joining_the_ambient_mesh_within_2_seconds()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const string ns = "e2e-live-ambient";
+        cluster.Namespace(ns);
+        cluster.OkIn(Waypoint(ns, "waypoint", "all"), "apply", "-f", "-");
+        cluster.Programmed(ns, "waypoint");
+        Assert.True(await Eventually(async () => await Warnings(ns) == "", TimeSpan.FromSeconds(5)), await Warnings(ns));
+
+        cluster.Ok("label", "namespace", ns, "istio.io/dataplane-mode-");
+        var watch = Stopwatch.StartNew();
+        Assert.True(await Eventually(async () => (await Warnings(ns)).StartsWith("[NotInAmbient]", StringComparison.Ordinal), Follow), $"no NotInAmbient {watch.Elapsed} after the label was removed");
+        var kubectl = PodOn(ns, "waypoint");
+        Assert.Equal(0, kubectl.ExitCode);
+        Assert.StartsWith($"Warning: [NotInAmbient] Pod {ns}/probe:", kubectl.Error);
+
+        cluster.Ok("label", "namespace", ns, "istio.io/dataplane-mode=ambient");
+        watch.Restart();
+        Assert.True(await Eventually(async () => await Warnings(ns) == "", Follow), $"still warned {watch.Elapsed} after the namespace joined again");
+    }
+
+    /// <summary>The reason codes of the warnings for a Pod on the namespace's waypoint, asked directly.</summary>
+    private async Task<string> Warnings(string ns)
+    {
+        var response = await cluster.PodReview(ns, "waypoint");
+        Assert.True((bool)response["allowed"]!, response.ToJsonString());
+        return string.Join(',', response["warnings"]?.AsArray().Select(w => ((string)w!).Split(' ')[0]) ?? []);
+    }
+
+    [SkippableFact]
     public async Task View_survives_an_apiserver_restart_and_stays_correct()
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);

@@ -226,7 +226,10 @@ public sealed class LocalCluster : IDisposable
     /// Asks the webhook directly (POST /validate over TLS, trusting only the test CA) whether a Pod on a
     /// waypoint is allowed: milliseconds, so a poll measures the cluster view and not kubectl's start-up.
     /// </summary>
-    public async Task<bool> PodAllowed(string ns, string waypoint)
+    public async Task<bool> PodAllowed(string ns, string waypoint) => (bool)(await PodReview(ns, waypoint))["allowed"]!;
+
+    /// <summary>The webhook's AdmissionReview response for a Pod on a waypoint, asked directly.</summary>
+    public async Task<JsonObject> PodReview(string ns, string waypoint)
     {
         var review = new JsonObject
         {
@@ -255,7 +258,7 @@ public sealed class LocalCluster : IDisposable
             $"https://127.0.0.1:{WebhookPort}/validate",
             new StringContent(review.ToJsonString(), Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
-        return (bool)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!["allowed"]!;
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!.AsObject();
     }
 
     private readonly Lazy<HttpClient> webhookClient;
