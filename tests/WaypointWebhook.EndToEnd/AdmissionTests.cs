@@ -145,13 +145,17 @@ public sealed class AdmissionTests
     }
 
     [SkippableFact]
-    public void Delete_of_an_object_with_a_broken_reference_is_never_sent()
+    public async Task Delete_of_an_object_with_a_broken_reference_is_never_sent()
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
 
         cluster.OkIn(Service(Ns, "to-delete", "istio.io/use-waypoint: gone"), "apply", "-f", "-");
+        var before = await cluster.MetricSum("waypoint_webhook_admission_requests");
         var delete = cluster.Kubectl("delete", "service", "-n", Ns, "to-delete");
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.Equal("service \"to-delete\" deleted\n", delete.Output);
+        Assert.Equal("", delete.Error);
+        Assert.Equal(before, await cluster.MetricSum("waypoint_webhook_admission_requests"));
+        Assert.Equal(0, await cluster.MetricSum("waypoint_webhook_admission_requests", "operation=\"DELETE\""));
     }
 }
