@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using static WaypointWebhook.EndToEnd.LocalCluster;
+
+namespace WaypointWebhook.EndToEnd;
+
+/// <summary>The serve process itself: its identity (only the shipped RBAC), its log, and an outage of it.</summary>
+[Collection(LocalClusterCollection.Name)]
+public sealed class WebhookProcessTests
+{
+    private const string Ns = "e2e-process";
+    private readonly LocalCluster cluster;
+
+    public WebhookProcessTests(LocalCluster cluster)
+    {
+        this.cluster = cluster;
+        if (cluster.SkipReason is not null)
+        {
+            return;
+        }
+
+        cluster.Namespace(Ns);
+        cluster.OkIn(Waypoint(Ns, "waypoint", null), "apply", "-f", "-");
+        cluster.Programmed(Ns, "waypoint");
+    }
+
+    private Result AsWebhook(params string[] args) =>
+        Exec("kubectl", args, null, new Dictionary<string, string> { ["KUBECONFIG"] = cluster.WebhookKubeconfig });
+
+    [SkippableFact]
+    public void Webhook_runs_with_only_the_service_account_token_and_the_shipped_RBAC_suffices()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+
+        var kubeconfig = File.ReadAllText(cluster.WebhookKubeconfig);
+        Assert.Contains("    token: ey", kubeconfig);
+        Assert.DoesNotContain("client-certificate", kubeconfig);
+        Assert.DoesNotContain("client-key", kubeconfig);
+        var whoami = AsWebhook("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+        Assert.True(whoami.ExitCode == 0, whoami.ToString());
+        Assert.Equal("system:serviceaccount:waypoint-system:waypoint-webhook", whoami.Output);
+
+        // Exactly what the cluster view reads, and nothing more.
+        foreach (var resource in new[] { "namespaces", "gateways.gateway.networking.k8s.io", "gatewayclasses.gateway.networking.k8s.io" })
+        {
+            foreach (var verb in new[] { "get", "list", "watch" })
+            {
+                Assert.Equal("yes\n", AsWebhook("auth", "can-i", verb, resource, "--all-namespaces").Output);
+            }
+
+            Assert.Equal("no\n", AsWebhook("auth", "can-i", "create", resource, "--all-namespaces").Output);
+        }
+
+        foreach (var resource in new[] { "pods", "services", "secrets", "serviceentries.networking.istio.io" })
+        {
+            var denied = AsWebhook("auth", "can-i", "list", resource, "--all-namespaces");
+            Assert.Equal(1, denied.ExitCode);
+            Assert.Equal("no\n", denied.Output);
+        }
+
+        // With that identity the webhook synced all three resources and was never refused. (Only the log
+        // up to the fixture's end: right after a restart, kube-apiserver answers 403 for a moment until
+        // its RBAC authorizer has synced, which the restart tests provoke.)
+        var log = cluster.StartupLog;
+        Assert.Matches(@"namespaces synced: \d+ objects", log);
+        Assert.Matches(@"gatewayclasses synced: \d+ objects", log);
+        Assert.Matches(@"gateways synced: \d+ objects", log);
+        Assert.DoesNotContain("forbidden", log, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [SkippableFact]
+    public void With_the_webhook_stopped_kubectl_apply_goes_through()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        var denied = cluster.KubectlIn(Pod(Ns, "while-down", "istio.io/use-waypoint: waypoint"), "apply", "--dry-run=server", "-f", "-");
+        Assert.Equal(1, denied.ExitCode);
+
+        cluster.Step("webhook-stop");
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var result = cluster.KubectlIn(Pod(Ns, "while-down", "istio.io/use-waypoint: waypoint"), "apply", "-f", "-");
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("pod/while-down created\n", result.Output);
+            Assert.Equal("", result.Error);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}: a refused connection should fail fast");
+            Assert.Contains("Failed calling webhook, failing open use-waypoint.waypoint.istio.io", File.ReadAllText(Path.Combine(cluster.Directory, "apiserver.log")));
+
+            var gateway = cluster.KubectlIn(Waypoint(Ns, "unmutated", null), "apply", "-f", "-");
+            Assert.True(gateway.ExitCode == 0, gateway.ToString());
+            Assert.Null(cluster.GetJson("get", "gateway", "-n", Ns, "unmutated")["metadata"]!["labels"]?["istio.io/waypoint-for"]);
+        }
+        finally
+        {
+            cluster.Step("webhook-start");
+            cluster.Step("register");
+        }
+
+        // Back: judged again, and the new process listed what was created while it was away.
+        var again = cluster.KubectlIn(Pod(Ns, "after", "istio.io/use-waypoint: unmutated"), "apply", "--dry-run=server", "-f", "-");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains($"[UnsupportedTrafficType] Pod {Ns}/after: istio.io/use-waypoint=unmutated refers to waypoint {Ns}/unmutated", again.Error);
+        cluster.Ok("delete", "pod", "-n", Ns, "while-down", "--wait=false");
+        cluster.Ok("delete", "gateway", "-n", Ns, "unmutated");
+    }
+
+    [Fact(Skip = "BUG: the admission log line prints the literal text '{Namespace}' instead of the object's namespace. Sent: kubectl apply of Pod e2e-process/log-line with istio.io/use-waypoint=waypoint (a service-only waypoint); denied as expected, but the webhook logged 'INF WaypointWebhook.Hosting.AdmissionLog: Admission <uid> denied Pod {Namespace}/log-line CREATE reasons=UnsupportedTrafficType dryRun=false endpoint=\"Validate\" in 2.56 ms'. src/WaypointWebhook/Hosting/AdmissionLog.cs: the [LoggerMessage] templates use {Namespace} but the parameter is named @namespace, so the placeholder is not bound (Text format; the same for every admission, allowed ones at Debug too).")]
+    public async Task Admission_log_names_the_object_by_namespace_and_name()
+    {
+        var result = cluster.KubectlIn(Pod(Ns, "log-line", "istio.io/use-waypoint: waypoint"), "apply", "-f", "-");
+        Assert.Equal(1, result.ExitCode);
+
+        Assert.True(
+            await Eventually(() => cluster.WebhookLog.Contains($"denied Pod {Ns}/log-line CREATE reasons=UnsupportedTrafficType"), TimeSpan.FromSeconds(3)),
+            string.Join('\n', cluster.WebhookLog.Split('\n').Where(l => l.Contains("log-line"))));
+    }
+}
