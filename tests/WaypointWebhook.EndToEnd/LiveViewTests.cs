@@ -192,7 +192,7 @@ public sealed partial class LiveViewTests
         cluster.Ok("delete", "gateway", "-n", Ns, "compact");
     }
 
-    [Fact(Skip = "BUG: after a watch stream fails with an exception (the API server closed the HTTP/2 connection: log 'List or watch of gateways failed (The HTTP/2 server closed the connection. HTTP/2 error code 'NO_ERROR' (0x0). (HttpProtocolError))'), ResourceCache.RunAsync re-watches from the resourceVersion of the initial LIST, not from the last event seen: WatchAsync's updated resourceVersion is lost when it throws. After a restart the webhook logs 'Watch of gateways expired at resourceVersion R; listing again' with R = the list's version (e.g. 224) although it had applied events up to a later version. Recovery still happens through the 410 relist; but README says 'A closed stream re-watches from the last version seen'. src/WaypointWebhook/Cluster/Live/ResourceCache.cs")]
+    [SkippableFact]
     public async Task After_a_dropped_watch_the_view_re_watches_from_the_last_event_seen()
     {
         cluster.OkIn(Waypoint(Ns, "resume", "service"), "apply", "-f", "-");

@@ -103,7 +103,7 @@ public sealed class WebhookProcessTests
         cluster.Ok("delete", "gateway", "-n", Ns, "unmutated");
     }
 
-    [Fact(Skip = "BUG: the admission log line prints the literal text '{Namespace}' instead of the object's namespace. Sent: kubectl apply of Pod e2e-process/log-line with istio.io/use-waypoint=waypoint (a service-only waypoint); denied as expected, but the webhook logged 'INF WaypointWebhook.Hosting.AdmissionLog: Admission <uid> denied Pod {Namespace}/log-line CREATE reasons=UnsupportedTrafficType dryRun=false endpoint=\"Validate\" in 2.56 ms'. src/WaypointWebhook/Hosting/AdmissionLog.cs: the [LoggerMessage] templates use {Namespace} but the parameter is named @namespace, so the placeholder is not bound (Text format; the same for every admission, allowed ones at Debug too).")]
+    [SkippableFact]
     public async Task Admission_log_names_the_object_by_namespace_and_name()
     {
         var result = cluster.KubectlIn(Pod(Ns, "log-line", "istio.io/use-waypoint: waypoint"), "apply", "-f", "-");
