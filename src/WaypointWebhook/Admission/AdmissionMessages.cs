@@ -39,7 +39,7 @@ public static class AdmissionMessages
             var pieceBytes = Encoding.UTF8.GetByteCount(piece) + (shown > 0 ? 1 : 0);
 
             // Room for this piece and for the summary of whatever follows it.
-            var reserve = shown + 1 < denials.Count ? More(denials.Count - shown - 1).Length + 1 : 0;
+            var reserve = shown + 1 < denials.Count ? Encoding.UTF8.GetByteCount(More(denials.Count - shown - 1)) + 1 : 0;
             if (bytes + pieceBytes + reserve > AnswerBounds.MaxDenyMessageBytes)
             {
                 break;
