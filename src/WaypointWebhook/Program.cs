@@ -1,8 +1,10 @@
 using System.CommandLine;
 using WaypointWebhook.Cli;
+using WaypointWebhook.Hosting;
 
 namespace WaypointWebhook;
 
+/// <summary>The composition root: the command line, with Hosting's server behind <c>serve</c>.</summary>
 public static class Program
 {
     public static Task<int> Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -12,7 +14,7 @@ public static class Program
     {
         var root = new RootCommand("WaypointWebhook: validates Istio ambient waypoint enrollment (istio.io/use-waypoint).")
         {
-            ServeCommand.Create(Configuration, error),
+            ServeCommand.Create(Configuration, error, WebhookHost.RunAsync),
             AnalyzeCommand.Create(Configuration, output, error),
         };
 

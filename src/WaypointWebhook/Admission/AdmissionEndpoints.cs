@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
-using WaypointWebhook.Hosting;
 using WaypointWebhook.Policy;
 
 namespace WaypointWebhook.Admission;
@@ -27,19 +26,18 @@ public static class AdmissionEndpoints
     {
         // Singletons resolved once: touching HttpContext.RequestServices would open a DI scope per admission.
         var services = routes.ServiceProvider;
-        var settings = services.GetRequiredService<WebhookSettings>();
+        var limits = services.GetRequiredService<AdmissionLimits>();
         var dependencies = new Dependencies(
             services.GetRequiredService<AdmissionHandler>(),
-            services.GetRequiredService<AdmissionLog>(),
-            services.GetRequiredService<WebhookMetrics>(),
+            [.. services.GetServices<IAdmissionObserver>()],
             services.GetRequiredService<RequestBodyBudget>(),
-            settings.MaxRequestBodyBytes,
-            TimeSpan.FromSeconds(settings.RequestBodyTimeoutSeconds));
+            limits.MaxRequestBodyBytes,
+            limits.BodyTimeout);
         routes.MapPost(ValidatePath, context => Serve(context, AdmissionEndpoint.Validate, dependencies));
         routes.MapPost(MutatePath, context => Serve(context, AdmissionEndpoint.Mutate, dependencies));
     }
 
-    private sealed record Dependencies(AdmissionHandler Handler, AdmissionLog Log, WebhookMetrics Metrics, RequestBodyBudget Budget, long MaxRequestBodyBytes, TimeSpan BodyTimeout);
+    private sealed record Dependencies(AdmissionHandler Handler, IAdmissionObserver[] Observers, RequestBodyBudget Budget, long MaxRequestBodyBytes, TimeSpan BodyTimeout);
 
     private static async Task Serve(HttpContext context, AdmissionEndpoint endpoint, Dependencies dependencies)
     {
@@ -61,8 +59,10 @@ public static class AdmissionEndpoints
         }
 
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        dependencies.Log.Record(endpoint, outcome, elapsed);
-        dependencies.Metrics.Record(endpoint, outcome, elapsed);
+        foreach (var observer in dependencies.Observers)
+        {
+            observer.Record(endpoint, outcome, elapsed);
+        }
     }
 
     /// <summary>
@@ -113,7 +113,7 @@ public static class AdmissionEndpoints
 
     private static async Task<AdmissionOutcome> ReadAndHandle(HttpContext context, AdmissionEndpoint endpoint, Dependencies dependencies)
     {
-        var (handler, _, _, budget, limit, bodyTimeout) = dependencies;
+        var (handler, _, budget, limit, bodyTimeout) = dependencies;
         if (!IsJson(context.Request.ContentType))
         {
             return new BadRequest(415, BadRequestCause.UnsupportedMediaType, $"Content-Type must be application/json, got \"{SafeText.Clip(context.Request.ContentType, 64)}\"");

@@ -187,7 +187,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         }
         catch (JsonException e)
         {
-            return new BadRequest(400, BadRequestCause.MalformedJson, $"request body is not a valid AdmissionReview: {ManifestReader.Describe(e)}");
+            return new BadRequest(400, BadRequestCause.MalformedJson, $"request body is not a valid AdmissionReview: {JsonErrors.Describe(e)}");
         }
 
         if (Envelope(header?.ApiVersion, header?.Kind, header?.Request) is { } bad)
@@ -202,7 +202,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         }
 
         return HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind) is { } kind
-            ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {ManifestReader.Describe(objectError)}", request.Uid)
+            ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {JsonErrors.Describe(objectError)}", request.Uid)
             : Allow(request);
     }
 

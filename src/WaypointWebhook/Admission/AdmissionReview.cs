@@ -105,6 +105,4 @@ public sealed class AdmissionStatus
 [JsonSerializable(typeof(AdmissionReviewRequest))]
 [JsonSerializable(typeof(AdmissionReviewHeader))]
 [JsonSerializable(typeof(AdmissionReviewResponse))]
-[JsonSerializable(typeof(KubeObject))]
-[JsonSerializable(typeof(KubeObjectList))]
 public sealed partial class WireJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Hosting;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Cli;
 

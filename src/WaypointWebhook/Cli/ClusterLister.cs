@@ -1,5 +1,4 @@
 using System.Text.Json;
-using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Objects;
@@ -135,7 +134,7 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
     /// </summary>
     private static (IEnumerable<(KubeObject, IReadOnlyDictionary<string, string>)> Items, string? Continue) Lean(JsonElement list)
     {
-        var lean = list.Deserialize(WireJsonContext.Default.KubeObjectList)!;
+        var lean = list.Deserialize(ObjectJsonContext.Default.KubeObjectList)!;
         var items = lean.Items ?? [];
         var raw = list.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().ToList() : [];
         return (items.Select((item, i) => (item, i < raw.Count ? SuppressAnnotation(raw[i]) : NoAnnotations)).ToList(), lean.Metadata?.Continue);

@@ -1,14 +1,13 @@
 using System.CommandLine;
-using WaypointWebhook.Cluster;
-using WaypointWebhook.Cluster.Live;
-using WaypointWebhook.Hosting;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Cli;
 
 /// <summary><c>serve --cluster-state PATH --port 8443 --health-port 8080 --tls-cert-file F --tls-private-key-file F</c>.</summary>
 public static class ServeCommand
 {
-    public static Command Create(Func<string[], IConfiguration> configuration, TextWriter error)
+    /// <param name="host">Runs the server for a checked request (the composition root passes Hosting's); false when it could not start.</param>
+    public static Command Create(Func<string[], IConfiguration> configuration, TextWriter error, Func<ServeRequest, CancellationToken, Task<bool>> host)
     {
         var clusterState = new Option<string[]>("--cluster-state")
         {
@@ -34,19 +33,9 @@ public static class ServeCommand
                 return ExitCodes.UsageOrInput;
             }
 
-            using var logger = Logging.Create(settings);
-            try
-            {
-                var views = ClusterViews(parse.GetValue(clusterState), parse.GetValue(kubeconfig), logger);
-                var serve = new ServeOptions(ports.Admission, ports.Health, parse.GetValue(certificate) ?? string.Empty, parse.GetValue(key) ?? string.Empty);
-                await WebhookServer.Build(serve, settings, views, config, logger).RunAsync(cancellation);
-                return ExitCodes.Success;
-            }
-            catch (Exception e) when (e is ManifestException or SettingsException or ClusterClientException)
-            {
-                logger.Fatal("Cannot start: {Message}", e.Message);
-                return ExitCodes.UsageOrInput;
-            }
+            var serve = new ServeOptions(ports.Admission, ports.Health, parse.GetValue(certificate) ?? string.Empty, parse.GetValue(key) ?? string.Empty);
+            var request = new ServeRequest(settings, serve, parse.GetValue(clusterState) ?? [], parse.GetValue(kubeconfig), config);
+            return await host(request, cancellation) ? ExitCodes.Success : ExitCodes.UsageOrInput;
         });
         return command;
     }
@@ -74,20 +63,5 @@ public static class ServeCommand
         }
 
         return (admission, health);
-    }
-
-    /// <summary>Manifests when <c>--cluster-state</c> is given, else watch caches of the live cluster.</summary>
-    private static IClusterViewSource ClusterViews(string[]? paths, string? kubeconfig, Serilog.ILogger logger)
-    {
-        if (paths is { Length: > 0 })
-        {
-            var views = new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths);
-            logger.ForContext("SourceContext", "WaypointWebhook.Cluster").Information("Cluster view loaded from {Source}", views.Describe());
-            return views;
-        }
-
-        var client = KubeClientFactory.Create(kubeconfig);
-        logger.ForContext("SourceContext", "WaypointWebhook.Cluster").Information("Watching the cluster at {Server}", client is k8s.Kubernetes k ? k.BaseUri : null);
-        return new LiveClusterView(client, new CacheTiming(), new Serilog.Extensions.Logging.SerilogLoggerFactory(logger));
     }
 }

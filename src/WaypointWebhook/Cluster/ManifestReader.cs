@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
 using YamlDotNet.Core;
 
@@ -133,7 +132,7 @@ public static class ManifestReader
                 {
                     document++;
                     var fields = lines is null ? null : JsonPositions.Record(reader, lines);
-                    Add(JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.KubeObject), fields, source, $"{source}#{document}", manifests);
+                    Add(JsonSerializer.Deserialize(ref reader, ObjectJsonContext.Default.KubeObject), fields, source, $"{source}#{document}", manifests);
                 }
             }
             else
@@ -148,7 +147,7 @@ public static class ManifestReader
                 foreach (var converted in YamlToJson.Convert(yaml, locate))
                 {
                     document++;
-                    Add(JsonSerializer.Deserialize(converted.Json, WireJsonContext.Default.KubeObject), converted.Fields, source, $"{source}#{document}", manifests);
+                    Add(JsonSerializer.Deserialize(converted.Json, ObjectJsonContext.Default.KubeObject), converted.Fields, source, $"{source}#{document}", manifests);
                 }
             }
         }
@@ -158,7 +157,7 @@ public static class ManifestReader
         }
         catch (JsonException e)
         {
-            throw new ManifestException($"{source}: document {Math.Max(document, 1)}: {Describe(e, withPosition: json)}", e);
+            throw new ManifestException($"{source}: document {Math.Max(document, 1)}: {JsonErrors.Describe(e, withPosition: json)}", e);
         }
     }
 
@@ -187,31 +186,5 @@ public static class ManifestReader
                 ? new Manifest(kind, obj, source)
                 : new Manifest(kind, obj, source) { Location = fields.Location(file), Annotations = fields.Annotations() });
         }
-    }
-
-    /// <summary>
-    /// The reader's complaint without .NET type names: a syntax error with its position, or the field
-    /// whose value has the wrong type. YAML goes through JSON, whose positions would mislead: omitted.
-    /// </summary>
-    internal static string Describe(JsonException e, bool withPosition = true)
-    {
-        var line = withPosition && e.LineNumber is { } l ? $" (line {l + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
-        if (e.InnerException?.GetType().Name == "JsonReaderException")
-        {
-            var reason = e.InnerException.Message;
-            var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return $"invalid JSON{line}: {(cut > 0 ? reason[..cut] : reason)}";
-        }
-
-        var field = e.Path?.TrimStart('$', '.');
-
-        // A converter's own message (System.Text.Json appends " Path: " only to its default ones) says more
-        // than "wrong type": for example which annotation must be a string.
-        if (e.InnerException is null && !string.IsNullOrEmpty(field) && !e.Message.Contains(" Path: ", StringComparison.Ordinal))
-        {
-            return $"field {field}: {e.Message}{line}";
-        }
-
-        return string.IsNullOrEmpty(field) ? $"expected a JSON object{line}" : $"field {field} has the wrong type{line}";
     }
 }

@@ -10,7 +10,7 @@ namespace WaypointWebhook.Hosting;
 /// <see cref="BadRequestsPerWindow"/> events per <see cref="BadRequestWindow"/>, and the next event after a
 /// window with more says how many were not logged, so a flood of them cannot flood the log.
 /// </summary>
-public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger, TimeProvider clock)
+public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger, TimeProvider clock) : IAdmissionObserver
 {
     public const int BadRequestsPerWindow = 10;
     public static readonly TimeSpan BadRequestWindow = TimeSpan.FromSeconds(10);

@@ -1,3 +1,4 @@
+using WaypointWebhook.Settings;
 namespace WaypointWebhook.Hosting;
 
 /// <summary>

@@ -4,6 +4,7 @@ using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Hosting;
 

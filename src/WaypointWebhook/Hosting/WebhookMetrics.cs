@@ -8,7 +8,7 @@ namespace WaypointWebhook.Hosting;
 /// The webhook's instruments (System.Diagnostics.Metrics), exported in Prometheus format on the health
 /// port at <c>/metrics</c> by prometheus-net's meter adapter.
 /// </summary>
-public sealed class WebhookMetrics : IDisposable
+public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
 {
     public const string MeterName = "waypoint_webhook";
     public const string DurationName = "admission_duration_seconds";

@@ -5,11 +5,10 @@ using Serilog;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Hosting;
 
-/// <summary>What <c>serve</c> needs to start.</summary>
-public sealed record ServeOptions(int Port, int HealthPort, string CertificateFile, string KeyFile, IPAddress? BindAddress = null);
 
 /// <summary>
 /// Composes the webhook: admission over HTTPS on one port, health on a plain HTTP port. Each path
@@ -37,10 +36,13 @@ public static class WebhookServer
         builder.Services.AddSingleton(certificate);
         builder.Services.AddSingleton(new WaypointPolicy(settings.ToPolicyOptions()));
         builder.Services.AddSingleton(new RequestBodyBudget(settings.MaxBufferedBodyBytes));
+        builder.Services.AddSingleton(new AdmissionLimits(settings.MaxRequestBodyBytes, TimeSpan.FromSeconds(settings.RequestBodyTimeoutSeconds)));
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddSingleton<AdmissionLog>();
+        builder.Services.AddSingleton<IAdmissionObserver>(services => services.GetRequiredService<AdmissionLog>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WebhookMetrics>();
+        builder.Services.AddSingleton<IAdmissionObserver>(services => services.GetRequiredService<WebhookMetrics>());
         builder.Services.AddHostedService<CertificateReloader>();
         builder.Services.AddSingleton<GracefulShutdown>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using WaypointWebhook.Admission;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Settings;
 using WaypointWebhook.Tests.Hostile;
 
 namespace WaypointWebhook.Tests.Deploy;

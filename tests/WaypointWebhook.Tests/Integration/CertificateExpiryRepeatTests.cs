@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Tests.Integration;
 

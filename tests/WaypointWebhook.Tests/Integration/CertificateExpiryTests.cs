@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Tests.Integration;
 

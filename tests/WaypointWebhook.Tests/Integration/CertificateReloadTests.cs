@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Serilog;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Tests.Integration;
 

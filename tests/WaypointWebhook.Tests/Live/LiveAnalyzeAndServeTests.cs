@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serilog;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Settings;
 using WaypointWebhook.Testing;
 using WaypointWebhook.Tests.Integration;
 using static WaypointWebhook.Testing.FakeObjects;

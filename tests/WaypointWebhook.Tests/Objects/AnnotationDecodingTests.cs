@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using k8s;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
+using k8s;
 
 namespace WaypointWebhook.Tests.Objects;
 
@@ -23,7 +23,7 @@ public sealed class AnnotationDecodingTests
     public async Task A_list_read_from_a_stream_keeps_every_binding(int bufferSize)
     {
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(List));
-        var options = new JsonSerializerOptions(WireJsonContext.Default.Options) { DefaultBufferSize = bufferSize };
+        var options = new JsonSerializerOptions(ObjectJsonContext.Default.Options) { DefaultBufferSize = bufferSize };
 
         var list = await JsonSerializer.DeserializeAsync<KubeObjectList>(stream, options);
 
@@ -49,7 +49,7 @@ public sealed class AnnotationDecodingTests
     public void Annotations_that_are_not_a_map_of_strings_are_an_error_naming_them(string annotations, string message)
     {
         var error = Assert.Throws<JsonException>(() =>
-            JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":" + annotations + "}}", WireJsonContext.Default.KubeObject));
+            JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":" + annotations + "}}", ObjectJsonContext.Default.KubeObject));
 
         Assert.Equal("$.metadata.annotations", error.Path);
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
@@ -58,9 +58,9 @@ public sealed class AnnotationDecodingTests
     [Fact]
     public void Absent_null_and_other_annotations_read_as_no_binding()
     {
-        Assert.Null(JsonSerializer.Deserialize("{\"metadata\":{}}", WireJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
-        Assert.Null(JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":null}}", WireJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
-        Assert.Null(JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":{\"ambient.istio.io/waypoint-inbound-binding\":null,\"a\":\"b\"}}}", WireJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
-        Assert.Equal(string.Empty, JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":{\"ambient.istio.io/waypoint-inbound-binding\":\"\"}}}", WireJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
+        Assert.Null(JsonSerializer.Deserialize("{\"metadata\":{}}", ObjectJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
+        Assert.Null(JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":null}}", ObjectJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
+        Assert.Null(JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":{\"ambient.istio.io/waypoint-inbound-binding\":null,\"a\":\"b\"}}}", ObjectJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
+        Assert.Equal(string.Empty, JsonSerializer.Deserialize("{\"metadata\":{\"annotations\":{\"ambient.istio.io/waypoint-inbound-binding\":\"\"}}}", ObjectJsonContext.Default.KubeObject)!.Metadata!.InboundBinding);
     }
 }

@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
-using k8s;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Testing;
+using k8s;
 
 namespace WaypointWebhook.Tests.Properties;
 
@@ -70,8 +70,8 @@ public sealed class SplitDecodingProperties
             };
             var body = Encoding.UTF8.GetBytes(page.ToJsonString());
 
-            var whole = Canonical(() => JsonSerializer.Deserialize(body, WireJsonContext.Default.KubeObjectList));
-            var ours = Canonical(() => JsonSerializer.DeserializeAsync(new TrickleStream(body, seed, maxRead), WireJsonContext.Default.KubeObjectList).AsTask().GetAwaiter().GetResult());
+            var whole = Canonical(() => JsonSerializer.Deserialize(body, ObjectJsonContext.Default.KubeObjectList));
+            var ours = Canonical(() => JsonSerializer.DeserializeAsync(new TrickleStream(body, seed, maxRead), ObjectJsonContext.Default.KubeObjectList).AsTask().GetAwaiter().GetResult());
             var clients = Canonical(() => KubernetesJson.Deserialize<KubeObjectList>(new TrickleStream(body, seed + 1, maxRead)));
 
             Assert.Equal(whole, ours);
@@ -91,7 +91,7 @@ public sealed class SplitDecodingProperties
         try
         {
             var value = decode();
-            return value is null ? "null" : JsonSerializer.Serialize(value, typeof(T), WireJsonContext.Default);
+            return value is null ? "null" : JsonSerializer.Serialize(value, typeof(T), value is KubeObjectList ? ObjectJsonContext.Default : WireJsonContext.Default);
         }
         catch (JsonException e)
         {

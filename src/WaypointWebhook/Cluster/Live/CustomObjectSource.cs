@@ -1,7 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
 using k8s;
@@ -37,7 +36,7 @@ public sealed class CustomObjectSource<T>(IKubernetes client, HandledKind kind, 
         await foreach (var (type, raw) in watch.ConfigureAwait(false))
         {
             // The client hands each event's object over as parsed JSON; read it into the lean shape.
-            var obj = raw is JsonElement element ? element.Deserialize(WireJsonContext.Default.KubeObject) : null;
+            var obj = raw is JsonElement element ? element.Deserialize(ObjectJsonContext.Default.KubeObject) : null;
             yield return new WatchChange<T>(
                 type,
                 obj is null ? default : KeyOf(obj),

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using WaypointWebhook.Admission;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy.Model;
 using k8s;

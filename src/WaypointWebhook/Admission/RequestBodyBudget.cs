@@ -1,4 +1,4 @@
-namespace WaypointWebhook.Hosting;
+namespace WaypointWebhook.Admission;
 
 /// <summary>
 /// The request body bytes the process holds at once, across every request in flight. A body is buffered

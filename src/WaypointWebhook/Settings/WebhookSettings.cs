@@ -1,9 +1,10 @@
 using FluentValidation;
+using WaypointWebhook.Admission;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Syntax;
 
-namespace WaypointWebhook.Hosting;
+namespace WaypointWebhook.Settings;
 
 /// <summary>
 /// Settings beyond the command-line flags, from standard .NET configuration: <c>appsettings.json</c>,
