@@ -52,6 +52,12 @@ public static class AdmissionEndpoints
                 await JsonSerializer.SerializeAsync(context.Response.Body, answered.Review, WireJsonContext.Default.AdmissionReviewResponse, context.RequestAborted);
                 break;
             case BadRequest bad:
+                if (bad.Cause is BadRequestCause.OverBudget or BadRequestCause.BodyTooLarge && HttpProtocol.IsHttp11(context.Request.Protocol))
+                {
+                    // The body was never read: closing the connection spares draining megabytes nobody wants.
+                    context.Response.Headers.Connection = "close";
+                }
+
                 context.Response.StatusCode = bad.StatusCode;
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(bad.Message + "\n", context.RequestAborted);
