@@ -48,8 +48,13 @@ public static class MissFinder
         // A Namespace under admission brings its own labels; any other subject's namespace must be known
         // for a Selector listener to be judged on its labels rather than on a guess.
         var namespaceMissing = namesWaypoint && enrolling.Kind != SubjectKind.Namespace && view.GetNamespace(consumer) is null;
-        return gateways is null && !namespaceMissing
-            ? ViewMisses.None
-            : new ViewMisses(gateways ?? [], namespaceMissing ? [consumer] : []);
+        if (gateways is null && !namespaceMissing)
+        {
+            return ViewMisses.None;
+        }
+
+        gateways ??= [];
+        var asked = Math.Min(gateways.Count, ViewMisses.MaxConfirmations - (namespaceMissing ? 1 : 0));
+        return new ViewMisses(gateways[..asked], namespaceMissing ? [consumer] : [], gateways[asked..]);
     }
 }

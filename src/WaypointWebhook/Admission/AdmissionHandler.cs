@@ -127,7 +127,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         if (decision.Warnings.Count > 0)
         {
-            response.Warnings = decision.Warnings.Select(AdmissionMessages.Warning).ToList();
+            response.Warnings = AdmissionMessages.Warnings(decision.Warnings);
         }
 
         return Answer(request, response, subject, decision.Denials, decision.Warnings, evaluated: true, patched: false);

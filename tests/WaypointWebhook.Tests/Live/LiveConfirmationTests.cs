@@ -195,12 +195,35 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_admission_asks_at_most_eight_GETs_and_the_rest_only_warn()
+    {
+        // A ServiceEntry whose 20 endpoints each name a different Gateway nobody has.
+        var endpoints = new JsonArray(Enumerable.Range(0, 20).Select(i => (JsonNode?)new JsonObject
+        {
+            ["address"] = $"10.1.0.{i}",
+            ["labels"] = new JsonObject { ["istio.io/use-waypoint"] = $"gone-{i:D2}" },
+        }).ToArray());
+        var before = api.Requests.Count;
+
+        var answered = Assert.IsType<Answered>(await new AdmissionHandler(new WaypointPolicy(DenyMissing), view).HandleAsync(
+            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Reviews.Review("u", "networking.istio.io", "v1", "ServiceEntry", "default", "se", "CREATE",
+                new JsonObject { ["metadata"] = Reviews.Metadata("default", "se"), ["spec"] = new JsonObject { ["hosts"] = new JsonArray("se.example"), ["endpoints"] = endpoints } }).ToJsonString())),
+            AdmissionEndpoint.Validate,
+            CancellationToken.None));
+
+        var gets = api.Requests.Skip(before).Where(r => r.Contains("/gateways/gone-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ViewMisses.MaxConfirmations, gets.Count);
+        Assert.Equal(ViewMisses.MaxConfirmations, answered.Denials.Count(d => d.Rule == "W5"));
+        Assert.Equal(20 - ViewMisses.MaxConfirmations, answered.Warnings.Count(w => w.Rule == "W5"));
+    }
+
+    [Fact]
     public async Task A_snapshot_taken_for_an_admission_never_changes_under_it()
     {
         var taken = view.Snapshot!;
         var changedAt = api.Apply(Gateways, Gateway("default", "later"));
         api.Apply(Namespaces, Namespace("default", ("team", "z")));
-        await WaitFor(() => view.Snapshot!.Namespaces.ResourceVersion > (ulong)changedAt, "both events");
+        await WaitFor(() => view.Snapshot!.Gateways.ResourceVersion >= (ulong)changedAt && view.Snapshot.Namespaces.ResourceVersion > (ulong)changedAt, "both events (two watch streams)");
 
         Assert.Null(taken.GetGateway("default", "later"));
         Assert.False(taken.GetNamespace("default")!.Labels.ContainsKey("team"));

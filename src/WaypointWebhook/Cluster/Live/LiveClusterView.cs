@@ -59,7 +59,8 @@ public sealed class LiveClusterView : IClusterViewSource
     public string Describe() => string.Join(", ", new[] { Describe(Namespaces), Describe(GatewayClasses), Describe(Gateways) });
 
     /// <summary>
-    /// One GET per miss, all at once and within <see cref="CacheTiming.ConfirmTimeout"/> together. Found:
+    /// One GET per miss (at most <see cref="ViewMisses.MaxConfirmations"/>; the rest stay unconfirmed),
+    /// all at once and within <see cref="CacheTiming.ConfirmTimeout"/> together. Found:
     /// merged into the store and used. A Gateway the API server does not have is a certain miss. A miss
     /// the server could not confirm in time, and a Namespace nobody knows, stay unconfirmed: the policy
     /// does not deny on them.
@@ -78,7 +79,7 @@ public sealed class LiveClusterView : IClusterViewSource
         await Task.WhenAll(gateways.Concat<Task>(namespaces)).ConfigureAwait(false);
 
         var foundGateways = new Dictionary<ObjectKey, GatewayInfo>();
-        var unconfirmedGateways = new HashSet<ObjectKey>();
+        var unconfirmedGateways = new HashSet<ObjectKey>(misses.Unasked);
         foreach (var (key, confirmation, gateway) in gateways.Select(t => t.Result))
         {
             if (gateway is not null)
