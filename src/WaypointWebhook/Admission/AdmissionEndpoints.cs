@@ -80,7 +80,7 @@ public static class AdmissionEndpoints
     {
         switch (outcome)
         {
-            case Answered { Uid.Length: > MaxUidLength }:
+            case Answered { Request.Uid.Length: > MaxUidLength }:
                 return new BadRequest(400, BadRequestCause.InvalidUid, $"request.uid is longer than {MaxUidLength} characters: not an AdmissionReview uid");
             case Answered answered when answered.Review.Response.Warnings is { } warnings && !WithinWarningBounds(warnings):
                 answered.Review.Response.Warnings = AdmissionMessages.Warnings(answered.Warnings);

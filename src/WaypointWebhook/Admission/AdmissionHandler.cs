@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Objects;
@@ -24,20 +25,19 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
     /// </summary>
     public async ValueTask<AdmissionOutcome> HandleAsync(ReadOnlySequence<byte> body, AdmissionEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var decoded = Decode(body);
-        if (decoded.Outcome is { } early)
+        var (early, review) = Decode(body);
+        if (review is null)
         {
-            return early;
+            return early ?? throw new InvalidOperationException("a review decodes to an outcome or an envelope");
         }
 
-        var (request, operation, kind) = (decoded.Request!, decoded.Operation, decoded.Kind!);
         if (views.Current is not { } view)
         {
             // Readiness keeps the API server away until the view is loaded; answer as failurePolicy would.
-            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe(), request.Uid);
+            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe(), review.Identity.Uid);
         }
 
-        var subject = SubjectReader.Read(kind, request.Object!, request.Namespace, request.Name);
+        var subject = SubjectReader.Read(review.Kind, review.Object, review.Identity.Namespace, review.Identity.Name);
         var misses = endpoint == AdmissionEndpoint.Validate ? MissFinder.Find(subject, view, policy.Options) : ViewMisses.None;
         if (!misses.IsEmpty)
         {
@@ -45,18 +45,16 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         }
 
         return endpoint == AdmissionEndpoint.Validate
-            ? Validate(policy, request, operation, kind, subject, view)
-            : Mutate(policy, request, operation, subject, view);
+            ? Validate(policy, review, subject, view)
+            : Mutate(policy, review, subject, view);
     }
 
-    /// <summary>A review read as far as it goes: an outcome already (bad request, unevaluated allow), or a request to judge.</summary>
-    private readonly record struct Decoded(AdmissionOutcome? Outcome, AdmissionRequest? Request = null, Operation Operation = default, HandledKind? Kind = null);
-
-    private static Decoded Decode(ReadOnlySequence<byte> body)
+    /// <summary>A review read as far as it goes: an outcome already (a bad request, an unevaluated allow), or an envelope to judge.</summary>
+    private static (AdmissionOutcome? Outcome, AdmissionEnvelope? Review) Decode(ReadOnlySequence<byte> body)
     {
         if (body.IsEmpty)
         {
-            return new(new BadRequest(400, BadRequestCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)"));
+            return (new BadRequest(400, BadRequestCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)"), null);
         }
 
         AdmissionReviewRequest? review;
@@ -66,38 +64,43 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             review = JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.AdmissionReviewRequest);
             if (HasTrailingData(ref reader))
             {
-                return new(new BadRequest(400, BadRequestCause.MalformedJson, "request body has data after the AdmissionReview: expected exactly one JSON object"));
+                return (new BadRequest(400, BadRequestCause.MalformedJson, "request body has data after the AdmissionReview: expected exactly one JSON object"), null);
             }
         }
         catch (JsonException objectError)
         {
-            return new(FromHeaderOnly(body, objectError));
+            return (FromHeaderOnly(body, objectError), null);
         }
 
-        if (Envelope(review?.ApiVersion, review?.Kind, review?.Request) is { } bad)
+        if (!IsEnvelope(review?.ApiVersion, review?.Kind, review?.Request, out var bad))
         {
-            return new(bad);
+            return (bad, null);
         }
 
-        var request = review!.Request!;
+        var request = review.Request;
         if (ParseOperation(request.Operation) is not { } operation)
         {
-            return new(new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid));
+            return (new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid), null);
         }
 
+        var identity = Identity(request, request.Operation ?? string.Empty);
         var kind = HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind);
         if (kind is null || operation is Operation.Delete or Operation.Connect)
         {
-            return new(Allow(request));
+            return (Allow(identity), null);
         }
 
-        if (request.Object is null)
+        if (request.Object is not { } obj)
         {
-            return new(new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid));
+            return (new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid), null);
         }
 
-        return new(null, request, operation, kind);
+        return (null, new AdmissionEnvelope(identity, operation, kind, obj, request.OldObject));
     }
+
+    /// <summary>The request's identity; its uid was checked by <see cref="Envelope"/>.</summary>
+    private static RequestIdentity Identity(AdmissionRequestHeader request, string operation) =>
+        new(request.Uid ?? string.Empty, request.Kind?.Kind ?? string.Empty, request.Namespace, request.Name, operation, request.DryRun == true);
 
     /// <summary>
     /// Whether anything but white space follows the one JSON value: two reviews, or a review and garbage,
@@ -115,11 +118,11 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         }
     }
 
-    private static Answered Validate(WaypointPolicy policy, AdmissionRequest request, Operation operation, HandledKind kind, Subject subject, IClusterView view)
+    private static Answered Validate(WaypointPolicy policy, AdmissionEnvelope review, Subject subject, IClusterView view)
     {
-        var old = request.OldObject is null ? null : SubjectReader.Read(kind, request.OldObject, request.Namespace, request.Name);
-        var decision = policy.Review(operation, subject, old, view);
-        var response = new AdmissionResponse { Uid = request.Uid!, Allowed = decision.Allowed };
+        var old = review.OldObject is null ? null : SubjectReader.Read(review.Kind, review.OldObject, review.Identity.Namespace, review.Identity.Name);
+        var decision = policy.Review(review.Operation, subject, old, view);
+        var response = new AdmissionResponse { Uid = review.Identity.Uid, Allowed = decision.Allowed };
         if (!decision.Allowed)
         {
             response.Status = new AdmissionStatus { Code = 403, Reason = "Forbidden", Message = AdmissionMessages.DenyMessage(decision.Denials) };
@@ -130,48 +133,32 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             response.Warnings = AdmissionMessages.Warnings(decision.Warnings);
         }
 
-        return Answer(request, response, subject, decision.Denials, decision.Warnings, evaluated: true, patched: false);
+        return Answer(review, subject, response, decision.Denials, decision.Warnings);
     }
 
-    private static Answered Mutate(WaypointPolicy policy, AdmissionRequest request, Operation operation, Subject subject, IClusterView view)
+    private static Answered Mutate(WaypointPolicy policy, AdmissionEnvelope review, Subject subject, IClusterView view)
     {
-        var response = new AdmissionResponse { Uid = request.Uid!, Allowed = true };
-        if (subject is GatewaySubject gateway && policy.DefaultTrafficType(operation, gateway, view) is { } trafficType)
+        var response = new AdmissionResponse { Uid = review.Identity.Uid, Allowed = true };
+        if (subject is GatewaySubject gateway && policy.DefaultTrafficType(review.Operation, gateway, view) is { } trafficType)
         {
-            response.Patch = JsonPatch.AddLabel(request.Object!, WaypointLabels.WaypointFor, trafficType);
+            response.Patch = JsonPatch.AddLabel(review.Object, WaypointLabels.WaypointFor, trafficType);
             response.PatchType = JsonPatch.PatchType;
         }
 
-        return Answer(request, response, subject, [], [], evaluated: true, patched: response.Patch is not null);
+        return Answer(review, subject, response, [], []);
     }
 
-    private static Answered Allow(AdmissionRequestHeader request) =>
-        new(
-            new AdmissionReviewResponse { Response = new AdmissionResponse { Uid = request.Uid!, Allowed = true } },
-            request.Uid!,
-            request.Kind?.Kind ?? string.Empty,
-            request.Namespace,
-            request.Name,
-            request.Operation!,
-            request.DryRun == true,
-            [],
-            [],
-            Evaluated: false,
-            Patched: false);
+    private static Answered Allow(RequestIdentity identity) =>
+        new(identity, new AdmissionReviewResponse { Response = new AdmissionResponse { Uid = identity.Uid, Allowed = true } }, [], [], Evaluated: false);
 
-    private static Answered Answer(AdmissionRequest request, AdmissionResponse response, Subject subject, IReadOnlyList<Finding> denials, IReadOnlyList<Finding> warnings, bool evaluated, bool patched) =>
+    /// <summary>An evaluated answer, named as the policy names the object (a generated name shows as <c>prefix*</c>).</summary>
+    private static Answered Answer(AdmissionEnvelope review, Subject subject, AdmissionResponse response, IReadOnlyList<Finding> denials, IReadOnlyList<Finding> warnings) =>
         new(
+            review.Identity with { Kind = subject.Object.Kind, Namespace = subject.Object.Namespace, Name = subject.Object.Name },
             new AdmissionReviewResponse { Response = response },
-            request.Uid!,
-            subject.Object.Kind,
-            subject.Object.Namespace,
-            subject.Object.Name,
-            request.Operation!,
-            request.DryRun == true,
             denials,
             warnings,
-            evaluated,
-            patched);
+            Evaluated: true);
 
     /// <summary>
     /// The objects did not decode. If the envelope does, the review is valid but its object is not what its
@@ -190,12 +177,12 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             return new BadRequest(400, BadRequestCause.MalformedJson, $"request body is not a valid AdmissionReview: {JsonErrors.Describe(e)}");
         }
 
-        if (Envelope(header?.ApiVersion, header?.Kind, header?.Request) is { } bad)
+        if (!IsEnvelope(header?.ApiVersion, header?.Kind, header?.Request, out var bad))
         {
             return bad;
         }
 
-        var request = header!.Request!;
+        var request = header.Request;
         if (ParseOperation(request.Operation) is null)
         {
             return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
@@ -203,24 +190,20 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         return HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind) is { } kind
             ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {JsonErrors.Describe(objectError)}", request.Uid)
-            : Allow(request);
+            : Allow(Identity(request, request.Operation ?? string.Empty));
     }
 
-    private static BadRequest? Envelope(string? apiVersion, string? kind, AdmissionRequestHeader? request)
+    /// <summary>Whether the envelope is an AdmissionReview v1 with a request and a uid; else why not.</summary>
+    private static bool IsEnvelope(string? apiVersion, string? kind, [NotNullWhen(true)] AdmissionRequestHeader? request, [NotNullWhen(false)] out BadRequest? bad)
     {
-        if (apiVersion != ApiVersion || kind != "AdmissionReview")
-        {
-            return new BadRequest(400, BadRequestCause.NotAdmissionReview, $"expected apiVersion {ApiVersion} and kind AdmissionReview, got \"{Clip(apiVersion)}\" and \"{Clip(kind)}\"");
-        }
-
-        if (request is null)
-        {
-            return new BadRequest(400, BadRequestCause.MissingRequest, "AdmissionReview has no request");
-        }
-
-        return string.IsNullOrEmpty(request.Uid)
-            ? new BadRequest(400, BadRequestCause.MissingUid, "AdmissionReview request has no uid")
-            : null;
+        bad = apiVersion != ApiVersion || kind != "AdmissionReview"
+            ? new BadRequest(400, BadRequestCause.NotAdmissionReview, $"expected apiVersion {ApiVersion} and kind AdmissionReview, got \"{Clip(apiVersion)}\" and \"{Clip(kind)}\"")
+            : request is null
+                ? new BadRequest(400, BadRequestCause.MissingRequest, "AdmissionReview has no request")
+                : string.IsNullOrEmpty(request.Uid)
+                    ? new BadRequest(400, BadRequestCause.MissingUid, "AdmissionReview request has no uid")
+                    : null;
+        return bad is null;
     }
 
     private static Operation? ParseOperation(string? operation) => operation switch

@@ -40,18 +40,15 @@ public abstract record AdmissionOutcome;
 public sealed record BadRequest(int StatusCode, BadRequestCause Cause, string Message, string? Uid = null) : AdmissionOutcome;
 
 /// <summary>An AdmissionReview answer, with what logs and metrics need.</summary>
+/// <param name="Evaluated">False for what the webhook allows without reading (unknown kinds, DELETE, CONNECT).</param>
 public sealed record Answered(
+    RequestIdentity Request,
     AdmissionReviewResponse Review,
-    string Uid,
-    string Kind,
-    string? Namespace,
-    string? Name,
-    string Operation,
-    bool DryRun,
     IReadOnlyList<Finding> Denials,
     IReadOnlyList<Finding> Warnings,
-    bool Evaluated,
-    bool Patched) : AdmissionOutcome
+    bool Evaluated) : AdmissionOutcome
 {
     public string Verdict => Denials.Count > 0 ? "denied" : Warnings.Count > 0 ? "warned" : "allowed";
+
+    public bool Patched => Review.Response.Patch is not null;
 }

@@ -28,14 +28,14 @@ public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger, TimeProvi
             case Answered answered when answered.Denials.Count > 0 || answered.Warnings.Count > 0:
                 if (logger.IsEnabled(LogLevel.Information))
                 {
-                    Judged(Short(answered.Uid), answered.Verdict, Short(answered.Kind), Name(answered.Namespace), Name(answered.Name), Short(answered.Operation), Reasons(answered), answered.DryRun, endpoint, elapsed.TotalMilliseconds);
+                    Judged(Short(answered.Request.Uid), answered.Verdict, Short(answered.Request.Kind), Name(answered.Request.Namespace), Name(answered.Request.Name), Short(answered.Request.Operation), Reasons(answered), answered.Request.DryRun, endpoint, elapsed.TotalMilliseconds);
                 }
 
                 break;
             case Answered answered:
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
-                    Allowed(Short(answered.Uid), answered.Verdict, Short(answered.Kind), Name(answered.Namespace), Name(answered.Name), Short(answered.Operation), answered.Patched, answered.Evaluated, endpoint, elapsed.TotalMilliseconds);
+                    Allowed(Short(answered.Request.Uid), answered.Verdict, Short(answered.Request.Kind), Name(answered.Request.Namespace), Name(answered.Request.Name), Short(answered.Request.Operation), answered.Patched, answered.Evaluated, endpoint, elapsed.TotalMilliseconds);
                 }
 
                 break;

@@ -47,9 +47,9 @@ public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
         switch (outcome)
         {
             case Answered answered:
-                var kind = KindLabel(answered.Kind);
-                var operation = OperationLabel(answered.Operation);
-                requests.Add(endpointName, kind, operation, answered.Verdict, answered.DryRun ? "true" : "false");
+                var kind = KindLabel(answered.Request.Kind);
+                var operation = OperationLabel(answered.Request.Operation);
+                requests.Add(endpointName, kind, operation, answered.Verdict, answered.Request.DryRun ? "true" : "false");
                 foreach (var finding in answered.Denials)
                 {
                     findings.Add(endpointName, kind, operation, ReasonLabel(finding.Reason), "denied");

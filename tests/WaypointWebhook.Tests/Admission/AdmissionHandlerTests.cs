@@ -94,7 +94,7 @@ public sealed class AdmissionHandlerTests
         var outcome = Assert.IsType<Answered>(Handle(review));
 
         Assert.False(outcome.Review.Response.Allowed);
-        Assert.True(outcome.DryRun);
+        Assert.True(outcome.Request.DryRun);
     }
 
     [Fact]
