@@ -80,7 +80,7 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
     }
 
     /// <summary>Rewrites the terminal's current line (carriage return, then erase to its end).</summary>
-    private void Show(string line) => progress!.Write($"\r\u001b[K{line}");
+    private void Show(string line) => progress?.Write($"\r\u001b[K{line}");
 
     private async IAsyncEnumerable<(KubeObject Object, IReadOnlyDictionary<string, string> Annotations)> ListAllAsync(HandledKind kind, string? ns, string? labelSelector, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -134,7 +134,7 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
     /// </summary>
     private static (IEnumerable<(KubeObject, IReadOnlyDictionary<string, string>)> Items, string? Continue) Lean(JsonElement list)
     {
-        var lean = list.Deserialize(ObjectJsonContext.Default.KubeObjectList)!;
+        var lean = list.Deserialize(ObjectJsonContext.Default.KubeObjectList) ?? new KubeObjectList();
         var items = lean.Items ?? [];
         var raw = list.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().ToList() : [];
         return (items.Select((item, i) => (item, i < raw.Count ? SuppressAnnotation(raw[i]) : NoAnnotations)).ToList(), lean.Metadata?.Continue);
@@ -144,6 +144,6 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
         item.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
         && meta.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object
         && annotations.TryGetProperty(Suppressions.Annotation, out var value) && value.ValueKind == JsonValueKind.String
-            ? new Dictionary<string, string> { [Suppressions.Annotation] = value.GetString()! }
+            ? new Dictionary<string, string> { [Suppressions.Annotation] = value.GetString() ?? string.Empty }
             : NoAnnotations;
 }

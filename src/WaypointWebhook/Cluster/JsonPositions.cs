@@ -29,7 +29,7 @@ internal static class JsonPositions
             case JsonTokenType.StartObject:
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
+                    var name = (reader.GetString() ?? string.Empty);
                     var field = FieldPath.Key(path, key, name);
                     fields.Field(field, lines.At(reader.TokenStartIndex));
                     reader.Read();
@@ -47,7 +47,7 @@ internal static class JsonPositions
 
                 break;
             case JsonTokenType.String:
-                fields.Value(path, reader.GetString()!);
+                fields.Value(path, (reader.GetString() ?? string.Empty));
                 break;
         }
     }

@@ -48,15 +48,24 @@ public sealed class CertificateReloader(ServingCertificate certificate, WebhookS
     {
         // A certificate just loaded is reported afresh.
         reportedLevel = 0;
-        var current = certificate.Current!;
+        if (certificate.Current is not { } current)
+        {
+            return; // never: the server does not start without a certificate
+        }
+
         logger.LogInformation("Serving certificate {Subject} (serial {Serial}) valid until {NotAfter:o}", current.Subject, current.SerialNumber, current.NotAfter.ToUniversalTime());
         ReportExpiry();
     }
 
     private void ReportExpiry()
     {
+        if (certificate.Current is not { } current)
+        {
+            return;
+        }
+
         var now = clock.GetUtcNow();
-        var left = certificate.Current!.NotAfter.ToUniversalTime() - now.UtcDateTime;
+        var left = current.NotAfter.ToUniversalTime() - now.UtcDateTime;
         var level = 0;
         while (level < Thresholds.Length && (level == Thresholds.Length - 1 ? left <= Thresholds[level] : left < Thresholds[level]))
         {
@@ -73,11 +82,11 @@ public sealed class CertificateReloader(ServingCertificate certificate, WebhookS
         reportedAt = now;
         if (left <= TimeSpan.Zero)
         {
-            logger.LogError("The serving certificate expired at {NotAfter:o}: the API server will fail every call to this webhook", certificate.Current.NotAfter.ToUniversalTime());
+            logger.LogError("The serving certificate expired at {NotAfter:o}: the API server will fail every call to this webhook", current.NotAfter.ToUniversalTime());
         }
         else if (left < WarnBefore)
         {
-            logger.LogWarning("The serving certificate expires in {Hours:F0} hours ({NotAfter:o}) and has not been renewed", left.TotalHours, certificate.Current.NotAfter.ToUniversalTime());
+            logger.LogWarning("The serving certificate expires in {Hours:F0} hours ({NotAfter:o}) and has not been renewed", left.TotalHours, current.NotAfter.ToUniversalTime());
         }
     }
 }

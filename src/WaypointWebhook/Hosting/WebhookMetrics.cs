@@ -33,7 +33,7 @@ public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
         meter.CreateObservableGauge("cluster_objects", () => views.Resources.Select(r => new Measurement<long>(r.Count, new KeyValuePair<string, object?>("resource", r.Resource))), description: "Objects in the cluster view, by resource.");
         meter.CreateObservableGauge(
             "cluster_last_event_age_seconds",
-            () => views.Resources.Where(r => r.LastEvent is not null).Select(r => new Measurement<double>((clock.GetUtcNow() - r.LastEvent!.Value).TotalSeconds, new KeyValuePair<string, object?>("resource", r.Resource))),
+            () => views.Resources.Where(r => r.LastEvent is not null).Select(r => new Measurement<double>((clock.GetUtcNow() - r.LastEvent.GetValueOrDefault()).TotalSeconds, new KeyValuePair<string, object?>("resource", r.Resource))),
             description: "Seconds since the live cluster view last heard from the API server (list, event or bookmark), by resource.");
         meter.CreateObservableGauge(
             "certificate_expiry_seconds",
