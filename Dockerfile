@@ -14,11 +14,10 @@ RUN dotnet publish src/WaypointWebhook/WaypointWebhook.csproj -c Release --no-re
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# Workstation GC with a heap capped at 75% of the container's memory limit (GC settings are hex);
-# no default HTTP port: the webhook binds its two ports itself.
-ENV DOTNET_gcServer=0 \
-    DOTNET_GCHeapHardLimitPercent=0x4B \
-    ASPNETCORE_HTTP_PORTS=
+# No default HTTP port: the webhook binds its two ports itself. Workstation GC comes with the app
+# (ServerGarbageCollection in its project, so its runtimeconfig.json); the heap limit belongs to the
+# Deployment beside the container's memory limit (deploy/base/deployment.yaml).
+ENV ASPNETCORE_HTTP_PORTS=
 USER 1654:1654
 EXPOSE 8443 8080
 ENTRYPOINT ["dotnet", "/app/WaypointWebhook.dll"]

@@ -165,9 +165,13 @@ public static class AdmissionEndpoints
                 {
                     return new BadRequest(408, BadRequestCause.BodyTimeout, $"request body did not arrive within {bodyTimeout.TotalSeconds:0.#} s");
                 }
+                catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+                {
+                    return ClientGone();
+                }
                 catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
                 {
-                    return new BadRequest(400, BadRequestCause.MalformedJson, "request body could not be read: " + e.Message);
+                    return new BadRequest(400, BadRequestCause.UnreadableBody, "request body could not be read: " + e.Message);
                 }
 
                 if (read.Buffer.Length > limit)
@@ -213,7 +217,7 @@ public static class AdmissionEndpoints
                     }
                     catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
                     {
-                        return new BadRequest(400, BadRequestCause.MalformedJson, "the client went away");
+                        return ClientGone();
                     }
                     finally
                     {
@@ -233,6 +237,9 @@ public static class AdmissionEndpoints
 
     private static BadRequest TooLarge(long limit) =>
         new(413, BadRequestCause.BodyTooLarge, $"request body exceeds the limit of {limit} bytes");
+
+    /// <summary>The client closed the connection mid-request: nothing to answer, and no fault in what it sent.</summary>
+    private static BadRequest ClientGone() => new(400, BadRequestCause.ClientGone, "the client went away before the answer");
 
     private static BadRequest OverBudget(RequestBodyBudget budget) =>
         new(429, BadRequestCause.OverBudget, $"too many request bytes in flight (budget {budget.Capacity} bytes): try again later");

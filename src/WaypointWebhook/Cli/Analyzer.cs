@@ -5,30 +5,6 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cli;
 
-/// <summary>One finding of <c>analyze</c>, about one object.</summary>
-public sealed record AnalyzedFinding(ObjectRef Object, Finding Finding, Verdict Verdict)
-{
-    /// <summary>Where the finding points in its file; null for a live cluster's object.</summary>
-    public FindingLocation? Location { get; init; }
-
-    public FindingLevel Level => Verdict == Verdict.Deny ? FindingLevel.Error : FindingLevel.Warning;
-}
-
-/// <summary>A finding's place in a file.</summary>
-/// <param name="File">As named on the command line (relative paths kept), or <c>&lt;stdin&gt;</c>.</param>
-/// <param name="Object">Where the object starts: its first key, after any comments and <c>---</c>.</param>
-/// <param name="Field">Where the finding's field is written (a label key, a listener), when it is.</param>
-public sealed record FindingLocation(string File, TextPosition Object, TextPosition? Field)
-{
-    /// <summary>The most precise place: what text output and SARIF point at.</summary>
-    public TextPosition At => Field ?? Object;
-
-    public override string ToString() => $"{File}:{At.Line}";
-}
-
-/// <summary>What <c>analyze</c> found: the findings reported, those suppressed, and how many objects were judged.</summary>
-public sealed record Analysis(IReadOnlyList<AnalyzedFinding> Findings, IReadOnlyList<AnalyzedFinding> Suppressed, int Objects);
-
 /// <summary>
 /// Evaluates manifests offline with the webhook's policy: every subject as a CREATE, against a cluster
 /// made of the same manifests plus any cluster state.

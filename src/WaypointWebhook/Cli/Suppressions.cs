@@ -3,9 +3,6 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cli;
 
-/// <summary>An argument of <c>--suppress</c> that cannot be read; the message names it.</summary>
-public sealed class SuppressionException(string message) : Exception(message);
-
 /// <summary>
 /// Findings a team has decided to live with, in istioctl's form: <c>--suppress "ReasonCode=Kind namespace/name"</c>
 /// (<c>Kind name</c> for a cluster-scoped kind), <c>*</c> matching any run of characters in the reason and the

@@ -5,24 +5,6 @@ using YamlDotNet.Core;
 
 namespace WaypointWebhook.Cluster;
 
-/// <summary>An object of a handled kind read from a manifest, with where it came from.</summary>
-public sealed record Manifest(HandledKind Kind, KubeObject Object, string Source)
-{
-    private static readonly IReadOnlyDictionary<string, string> NoAnnotations = new Dictionary<string, string>();
-
-    /// <summary>Where the object is written; null for a live cluster's objects and manifests read without locations.</summary>
-    public SourceLocation? Location { get; init; }
-
-    /// <summary>
-    /// The object's string annotations, read beside the object with its location (the lean
-    /// <see cref="KubeObject"/> keeps only the one the rules read).
-    /// </summary>
-    public IReadOnlyDictionary<string, string> Annotations { get; init; } = NoAnnotations;
-}
-
-/// <summary>A manifest that cannot be read; the message names the file and document.</summary>
-public sealed class ManifestException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Reads manifests the way <c>kubectl apply -f</c> takes them: files or directories (recursively,
 /// <c>.yaml</c>, <c>.yml</c>, <c>.json</c>), multi-document YAML, several JSON values, <c>kind: List</c>;

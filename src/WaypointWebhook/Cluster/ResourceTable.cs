@@ -3,9 +3,6 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster;
 
-/// <summary>An item with the resourceVersion it was read at (0: unknown, e.g. from a manifest file).</summary>
-public readonly record struct Versioned<T>(T Item, ulong ResourceVersion);
-
 /// <summary>
 /// One resource's objects, immutable, each with its resourceVersion, and the resourceVersion the table
 /// is complete at (the list's, then the last watch event's or bookmark's). Every change returns a new

@@ -282,6 +282,3 @@ public static class YamlToJson
         return i - start;
     }
 }
-
-/// <summary>One YAML document as JSON, with its recorded fields when asked for.</summary>
-internal sealed record YamlDocument(byte[] Json, DocumentFields? Fields);

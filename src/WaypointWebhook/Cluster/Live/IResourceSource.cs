@@ -3,12 +3,6 @@ using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster.Live;
 
-/// <summary>One page of a paginated list: lean items with their resourceVersions.</summary>
-public sealed record ListPage<T>(IReadOnlyList<(ObjectKey Key, Versioned<T> Entry)> Items, string? ResourceVersion, string? Continue);
-
-/// <summary>One watch event, projected. <see cref="Item"/> is null for deletions and bookmarks.</summary>
-public sealed record WatchChange<T>(WatchEventType Type, ObjectKey Key, T? Item, string? ResourceVersion);
-
 /// <summary>
 /// How one resource is listed, watched and read. The reflector knows the list+watch protocol; a source
 /// knows the API path and the projection to a lean item.

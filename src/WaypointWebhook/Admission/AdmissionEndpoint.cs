@@ -1,0 +1,7 @@
+namespace WaypointWebhook.Admission;
+
+public enum AdmissionEndpoint
+{
+    Validate,
+    Mutate,
+}

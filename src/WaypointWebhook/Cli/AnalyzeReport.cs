@@ -1,0 +1,3 @@
+namespace WaypointWebhook.Cli;
+
+public sealed record AnalyzeReport(List<AnalyzeReportFinding> Findings);
