@@ -60,42 +60,12 @@ public static class AnalyzeCommand
                 var suppressions = Suppressions.Parse(parse.GetValue(suppress) ?? []);
                 var only = parse.GetValue(ns);
                 var defaultNamespace = only ?? "default";
-                var cluster = ManifestReader.Read(parse.GetValue(clusterState) ?? []);
-                List<Manifest> subjects;
-                int? fileCount = null;
-                if (parse.GetValue(files) is { Length: > 0 } paths)
-                {
-                    var read = ManifestReader.Files(paths);
-                    fileCount = read.Count;
-                    subjects = ManifestReader.Read(read, locate: true);
-                }
-                else
-                {
-                    // Progress only where someone watches it: never into a pipe, a file or a CI log.
-                    var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? error : null;
-                    var live = await new ClusterLister(KubeClientFactory.Create(parse.GetValue(kubeconfig)), progress: progress).ListAsync(only, cancellationToken);
-                    subjects = live.Subjects;
-                    cluster.AddRange(live.Cluster);
-                }
+                var input = await ReadAsync(parse.GetValue(files), parse.GetValue(clusterState) ?? [], parse.GetValue(kubeconfig), only, error, cancellationToken);
+                var snapshot = ClusterSnapshot.From(input.Cluster.Concat(input.Subjects), defaultNamespace);
 
-                var snapshot = ClusterSnapshot.From(cluster.Concat(subjects), defaultNamespace);
-
-                var analysis = new Analyzer(new WaypointPolicy(settings.ToPolicyOptions()), suppressions).Analyze(subjects, snapshot, defaultNamespace, only);
-                var shown = analysis.Findings.Where(f => f.Level >= parse.GetValue(outputThreshold)).ToList();
-                switch (parse.GetValue(format))
-                {
-                    case "json":
-                        AnalyzeOutput.WriteJson(output, shown);
-                        break;
-                    case "sarif":
-                        SarifWriter.Write(output, shown, Environment.CurrentDirectory);
-                        break;
-                    default:
-                        AnalyzeOutput.WriteText(output, shown);
-                        break;
-                }
-
-                AnalyzeSummary.Write(error, analysis, fileCount);
+                var analysis = new Analyzer(new WaypointPolicy(settings.ToPolicyOptions()), suppressions).Analyze(input.Subjects, snapshot, defaultNamespace, only);
+                Report(output, parse.GetValue(format), analysis.Findings.Where(f => f.Level >= parse.GetValue(outputThreshold)).ToList());
+                AnalyzeSummary.Write(error, analysis, input.FileCount);
 
                 // As istioctl: the failure threshold judges every finding not suppressed, printed or not.
                 return analysis.Findings.Any(f => f.Level >= parse.GetValue(failureThreshold)) ? ExitCodes.Findings : ExitCodes.Success;
@@ -112,6 +82,41 @@ public static class AnalyzeCommand
             }
         });
         return command;
+    }
+
+    /// <summary>What is judged (from files, or the live cluster without -f), what it is judged against, and how many files.</summary>
+    private sealed record Input(List<Manifest> Subjects, List<Manifest> Cluster, int? FileCount);
+
+    private static async Task<Input> ReadAsync(string[]? paths, string[] clusterState, string? kubeconfig, string? only, TextWriter error, CancellationToken cancellationToken)
+    {
+        var cluster = ManifestReader.Read(clusterState);
+        if (paths is { Length: > 0 })
+        {
+            var read = ManifestReader.Files(paths);
+            return new Input(ManifestReader.Read(read, locate: true), cluster, read.Count);
+        }
+
+        // Progress only where someone watches it: never into a pipe, a file or a CI log.
+        var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? error : null;
+        var live = await new ClusterLister(KubeClientFactory.Create(kubeconfig), progress: progress).ListAsync(only, cancellationToken);
+        cluster.AddRange(live.Cluster);
+        return new Input(live.Subjects, cluster, null);
+    }
+
+    private static void Report(TextWriter output, string? format, IReadOnlyList<AnalyzedFinding> shown)
+    {
+        switch (format)
+        {
+            case "json":
+                AnalyzeOutput.WriteJson(output, shown);
+                break;
+            case "sarif":
+                SarifWriter.Write(output, shown, Environment.CurrentDirectory);
+                break;
+            default:
+                AnalyzeOutput.WriteText(output, shown);
+                break;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Prometheus;
 using Serilog;
@@ -9,7 +8,6 @@ using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Hosting;
 
-
 /// <summary>
 /// Composes the webhook: admission over HTTPS on one port, health on a plain HTTP port. Each path
 /// answers only on its own port, so the health port can never be used to reach the admission endpoints.
@@ -18,6 +16,7 @@ public static class WebhookServer
 {
     private static int metricsConfigured;
 
+    /// <summary>The server, in four steps: certificate, services, Kestrel's two ports, then each port's endpoints.</summary>
     public static WebApplication Build(ServeOptions serve, WebhookSettings settings, IClusterViewSource views, IConfiguration configuration, Serilog.ILogger logger)
     {
         var certificate = new ServingCertificate(serve.CertificateFile, serve.KeyFile);
@@ -25,31 +24,57 @@ public static class WebhookServer
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.ClearProviders();
+        ConfigureLogging(builder.Logging, builder.Services, logger);
+        AddServices(builder.Services, settings, views, certificate);
+        ConfigureKestrel(builder.WebHost, serve, settings, certificate);
+        ConfigureMetricsExport();
+
+        var app = builder.Build();
+        MapEndpoints(app, serve);
+        return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IServiceCollection services, Serilog.ILogger logger)
+    {
+        logging.ClearProviders();
 
         // With no logger enabled for it, hosting opens no log scope per request (an AsyncLocal push and
         // allocations on every admission); its request-level events are Debug anyway.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Services.AddSerilog(logger, dispose: false);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(views);
-        builder.Services.AddSingleton(certificate);
-        builder.Services.AddSingleton(new WaypointPolicy(settings.ToPolicyOptions()));
-        builder.Services.AddSingleton(new RequestBodyBudget(settings.MaxBufferedBodyBytes));
-        builder.Services.AddSingleton(new AdmissionLimits(settings.MaxRequestBodyBytes, TimeSpan.FromSeconds(settings.RequestBodyTimeoutSeconds)));
-        builder.Services.AddSingleton<AdmissionHandler>();
-        builder.Services.AddSingleton<AdmissionLog>();
-        builder.Services.AddSingleton<IAdmissionObserver>(services => services.GetRequiredService<AdmissionLog>());
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<WebhookMetrics>();
-        builder.Services.AddSingleton<IAdmissionObserver>(services => services.GetRequiredService<WebhookMetrics>());
-        builder.Services.AddHostedService<CertificateReloader>();
-        builder.Services.AddSingleton<GracefulShutdown>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownDelaySeconds + 20));
-        builder.Services.AddHostedService<ClusterViewService>();
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        services.AddSerilog(logger, dispose: false);
+    }
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
+    /// <summary>Every service is a singleton, built once: nothing is resolved per request.</summary>
+    private static void AddServices(IServiceCollection services, WebhookSettings settings, IClusterViewSource views, ServingCertificate certificate)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(views);
+        services.AddSingleton(certificate);
+        services.AddSingleton(TimeProvider.System);
+
+        // Admission: the policy, the handler, the limits of one request and of all in flight.
+        services.AddSingleton(new WaypointPolicy(settings.ToPolicyOptions()));
+        services.AddSingleton<AdmissionHandler>();
+        services.AddSingleton(new RequestBodyBudget(settings.MaxBufferedBodyBytes));
+        services.AddSingleton(new AdmissionLimits(settings.MaxRequestBodyBytes, TimeSpan.FromSeconds(settings.RequestBodyTimeoutSeconds)));
+
+        // What is told of every admission: the log and the metrics.
+        services.AddSingleton<AdmissionLog>();
+        services.AddSingleton<IAdmissionObserver>(provider => provider.GetRequiredService<AdmissionLog>());
+        services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton<IAdmissionObserver>(provider => provider.GetRequiredService<WebhookMetrics>());
+
+        // What runs beside the requests: the view's watches, certificate reloads, the shutdown delay.
+        services.AddHostedService<ClusterViewService>();
+        services.AddHostedService<CertificateReloader>();
+        services.AddSingleton<GracefulShutdown>();
+        services.AddHostedService(provider => provider.GetRequiredService<GracefulShutdown>());
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownDelaySeconds + 20));
+    }
+
+    /// <summary>Admission over HTTPS (HTTP/1.1 and 2) on one port, health over plain HTTP/1.1 on the other.</summary>
+    private static void ConfigureKestrel(IWebHostBuilder host, ServeOptions serve, WebhookSettings settings, ServingCertificate certificate) =>
+        host.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             ApplyLimits(kestrel.Limits, settings);
@@ -75,8 +100,9 @@ public static class WebhookServer
             Listen(serve.HealthPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
 
-        ConfigureMetricsExport();
-        var app = builder.Build();
+    /// <summary>Each path answers only on its own port: the health port can never reach the admission endpoints.</summary>
+    private static void MapEndpoints(WebApplication app, ServeOptions serve)
+    {
         app.MapWhen(c => c.Connection.LocalPort == serve.HealthPort, health =>
         {
             health.UseRouting();
@@ -91,7 +117,6 @@ public static class WebhookServer
             admission.UseRouting();
             admission.UseEndpoints(endpoints => endpoints.MapAdmission());
         });
-        return app;
     }
 
     /// <summary>
