@@ -79,12 +79,20 @@ public sealed class EnrollmentCheck
     public static Func<EnrollmentCheck, string> AboutWaypoint(Func<EnrollmentCheck, WaypointGateway, string> message) =>
         c => c.Waypoint is { } waypoint ? message(c, waypoint) : string.Empty;
 
+    /// <summary>
+    /// A Namespace's own label change (not its waypoint labels) broke the attachment: its W8 is on a
+    /// <c>Selector</c> listener that admitted the old labels and refuses the new ones (spec section 5).
+    /// </summary>
+    public bool LabelChangeBrokeAttachment { get; private set; }
+
+    /// <param name="previous">The old object on UPDATE: a Namespace's old labels tell whether its label change broke the attachment.</param>
     public static EnrollmentCheck Create(
         EnrollingSubject subject,
         Enrollment enrollment,
         PolicyOptions options,
         IClusterView view,
-        WaypointClasses classes)
+        WaypointClasses classes,
+        EnrollingSubject? previous = null)
     {
         var check = new EnrollmentCheck(subject, enrollment, options);
         var consumerLabels = check.ConsumerLabels(view);
@@ -95,6 +103,11 @@ public sealed class EnrollmentCheck
         {
             check.Target = ResolvedWaypoint.Resolve(target, check.ConsumerNamespace, consumerLabels, view, classes);
             check.TargetUnconfirmed = check.Target is MissingGateway && view.IsUnconfirmedGateway(target);
+            check.LabelChangeBrokeAttachment = subject.Kind == SubjectKind.Namespace
+                                               && previous is not null
+                                               && check.Waypoint is { AttachmentAllowed: false } waypoint
+                                               && Attachment.FromOf(waypoint.AttachmentListener) == Attachment.FromSelector
+                                               && Attachment.Allows(waypoint.Gateway, waypoint.AttachmentListener, check.ConsumerNamespace, WithName(previous.Labels.ToDictionary(), check.ConsumerNamespace));
         }
 
         return check;
@@ -109,13 +122,19 @@ public sealed class EnrollmentCheck
         var labels = Subject.Kind == SubjectKind.Namespace
             ? Enrollment.Labels.ToDictionary()
             : view.GetNamespace(ConsumerNamespace)?.Labels;
-        if (labels is not null && labels.TryGetValue(WaypointLabels.NamespaceName, out var name) && name == ConsumerNamespace)
+        return WithName(labels, ConsumerNamespace);
+    }
+
+    /// <summary>A namespace's labels with <c>kubernetes.io/metadata.name</c>, which the API server sets on every namespace.</summary>
+    public static IReadOnlyDictionary<string, string> WithName(IReadOnlyDictionary<string, string>? labels, string @namespace)
+    {
+        if (labels is not null && labels.TryGetValue(WaypointLabels.NamespaceName, out var name) && name == @namespace)
         {
             return labels;
         }
 
         var withName = labels is null ? new Dictionary<string, string>(1) : new Dictionary<string, string>(labels);
-        withName[WaypointLabels.NamespaceName] = ConsumerNamespace;
+        withName[WaypointLabels.NamespaceName] = @namespace;
         return withName;
     }
 
