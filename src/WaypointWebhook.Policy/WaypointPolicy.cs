@@ -103,12 +103,14 @@ public sealed class WaypointPolicy(PolicyOptions options)
 
     /// <summary>
     /// The <c>istio.io/waypoint-for</c> value to add to a waypoint Gateway that has none, or null. A Gateway
-    /// whose GatewayClass carries the label inherits it: stamping <c>service</c> would override the class.
+    /// whose GatewayClass carries the label inherits it: stamping <c>service</c> would override the class. Null
+    /// always when the mutation is switched off (<see cref="PolicyOptions.MutationEnabled"/>).
     /// </summary>
     public string? DefaultTrafficType(Operation operation, GatewaySubject subject, IClusterView view)
     {
         var gateway = subject.Gateway;
-        if (operation is not (Operation.Create or Operation.Update)
+        if (!options.MutationEnabled
+            || operation is not (Operation.Create or Operation.Update)
             || IsExcluded(subject)
             || gateway.WaypointFor is not null
             || !new WaypointClasses(options, view).IsWaypointClass(gateway.ClassName)
