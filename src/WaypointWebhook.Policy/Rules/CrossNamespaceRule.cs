@@ -12,6 +12,13 @@ namespace WaypointWebhook.Policy.Rules;
 /// </summary>
 public static class CrossNamespaceRule
 {
+    /// <summary>
+    /// Deny for a ServiceEntry's own reference; a warning for a Namespace, and when the visibility was judged on
+    /// a namespace nobody could describe (its policies' selectors read labels the webhook only guessed).
+    /// </summary>
+    private static Verdict Verdict(EnrollmentCheck c) =>
+        c.Subject.Kind == SubjectKind.ServiceEntry && !c.ConsumerNamespaceUnconfirmed ? Model.Verdict.Deny : Model.Verdict.Warn;
+
     public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         rules.RuleFor(c => c.Target)
@@ -20,7 +27,7 @@ public static class CrossNamespaceRule
             .Reports(
                 "W14",
                 ReasonCodes.CrossNamespaceWaypointForbidden,
-                c => c.Subject.Kind == SubjectKind.ServiceEntry ? Verdict.Deny : Verdict.Warn,
+                Verdict,
                 c => c.UseWaypointField,
                 c => c.Enrollment.Labels.Field,
                 c => c.Subject.Kind == SubjectKind.ServiceEntry
