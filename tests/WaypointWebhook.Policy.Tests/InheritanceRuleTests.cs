@@ -211,4 +211,28 @@ public sealed class InheritanceRuleTests
         Assert.Equal(["W7 UnsupportedTrafficType Deny spec.template.labels[istio.io/use-waypoint]"], Create(WorkloadGroup([], [UseWaypoint("waypoint")]), cluster).Denials.Summarize());
         Assert.Same(PolicyDecision.Allow, Create(WorkloadGroup([UseWaypoint("wl")], [UseWaypoint("waypoint")]), cluster));
     }
+
+    /// <summary>A view that knows nothing of one namespace and could not ask the API server about it.</summary>
+    private sealed class UnconfirmedNamespace(TestCluster inner, string name) : IClusterView
+    {
+        public GatewayInfo? GetGateway(string @namespace, string gateway) => inner.GetGateway(@namespace, gateway);
+
+        public GatewayClassInfo? GetGatewayClass(string className) => inner.GetGatewayClass(className);
+
+        public NamespaceInfo? GetNamespace(string ns) => ns == name ? null : inner.GetNamespace(ns);
+
+        public bool IsUnconfirmedNamespace(string ns) => ns == name;
+    }
+
+    [Fact]
+    public void W14_on_a_namespace_nobody_could_describe_only_warns()
+    {
+        var view = new UnconfirmedNamespace(Cluster().Waypoint("infra", "egress", routes: new RouteNamespaces("All", null)), "fresh");
+        var se = ServiceEntry("fresh", "se", [UseWaypoint("egress"), UseWaypointNamespace("infra")]);
+
+        var decision = WithVisibility(ServiceEntryVisibility.Namespace).Review(Operation.Create, se, null, view);
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(["W14 CrossNamespaceWaypointForbidden Warn metadata.labels[istio.io/use-waypoint]"], decision.Warnings.Summarize());
+    }
 }

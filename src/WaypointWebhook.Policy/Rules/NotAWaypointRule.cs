@@ -26,8 +26,7 @@ public static class NotAWaypointRule
                 c => c.Target is NonWaypointGateway gateway ? Message(c.Who, c.Reference, gateway) : string.Empty);
     }
 
-    /// <summary>The message of W6, and of C4 for a canary: <paramref name="reference"/> quotes the label that names the Gateway.</summary>
-    public static string Message(string who, string reference, NonWaypointGateway target)
+    private static string Message(string who, string reference, NonWaypointGateway target)
     {
         var controller = target.ClassController is null ? string.Empty : $" (controller {Text.Quote(target.ClassController)})";
         var what = target.Certain
