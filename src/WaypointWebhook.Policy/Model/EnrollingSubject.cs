@@ -9,7 +9,7 @@ namespace WaypointWebhook.Policy.Model;
 /// istiod's auto-registration): its findings only warn, since nobody applied it who could be told (spec section 2).
 /// </param>
 /// <param name="Annotations">The few annotations the rules read (canary weight, connect strategy), by key.</param>
-/// <param name="Hosts">A ServiceEntry's <c>spec.hosts</c> (W13 looks for wildcards).</param>
+/// <param name="Hosts">A ServiceEntry's <c>spec.hosts</c>, as far as W13 needs them (it looks for a wildcard; the wire reader keeps only the first wildcard host).</param>
 public sealed record EnrollingSubject(
     ObjectRef Object,
     SubjectKind Kind,

@@ -53,7 +53,8 @@ public static class SubjectReader
             {
                 MadeByController = IsMadeByController(kind, meta),
                 Annotations = meta?.Annotations?.ToDictionary(),
-                Hosts = kind.Subject == SubjectKind.ServiceEntry ? obj.Spec?.Hosts?.Select(h => h ?? string.Empty).ToList() : null,
+                // W13 reads only whether a host is a wildcard: one is kept, however many hosts there are.
+                Hosts = kind.Subject == SubjectKind.ServiceEntry && obj.Spec?.Hosts?.FirstOrDefault(h => h?.StartsWith('*') == true) is { } wildcard ? [wildcard] : null,
             }
             : subject;
     }
