@@ -92,6 +92,8 @@ const cases = {
     [{metadata: {annotations: {'ambient.istio.io/waypoint-inbound-binding': 'PROXY/15088'}}, spec: {gatewayClassName: 'istio'}}, true, 'gateways'],
     [{metadata: {}, spec: {gatewayClassName: 'istio', infrastructure: {labels: {'istio.io/dataplane-mode': 'ambient'}}}}, true, 'gateways'],
     [{metadata: {labels: {app: 'x'}, annotations: {a: 'b'}}, spec: {gatewayClassName: 'istio', infrastructure: {labels: {a: 'b'}}}}, false, 'gateways'],
+    [{metadata: {labels: {'istio.io/dataplane-mode': 'none'}}, spec: {gatewayClassName: 'istio', infrastructure: {labels: {'istio.io/dataplane-mode': 'none'}}}}, false, 'gateways'],
+    [{metadata: {labels: {'istio.io/dataplane-mode': 'ambient'}}, spec: {controllerName: 'c'}}, false, 'gatewayclasses'],
     [{metadata: {annotations: {'ambient.istio.io/waypoint-inbound-binding': 'PROXY'}}, spec: {controllerName: 'c'}}, true, 'gatewayclasses'],
     [{metadata: {labels: {'istio.io/waypoint-for': 'x'}}, spec: {gatewayClassName: 'istio'}}, true, 'gateways'],
     [{metadata: {labels: {'istio.io/waypoint-for': 'x'}}, spec: {controllerName: 'c'}}, true, 'gatewayclasses'],
