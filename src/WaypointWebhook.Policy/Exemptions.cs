@@ -31,6 +31,16 @@ public static class Exemptions
         _ => false,
     };
 
+    /// <summary>
+    /// A ServiceEntry endpoint that is a gateway's own instance: istiod's <c>fetchWaypointForInstance</c> reads
+    /// the endpoint's labels too (decision D10), so its waypoint labels are never resolved.
+    /// </summary>
+    public static bool IsExemptEndpoint(EnrollingSubject subject, Enrollment endpoint, IClusterView view) =>
+        !endpoint.IsObjectLevel
+        && endpoint.Labels.Get(WaypointLabels.GatewayName) is { Length: > 0 } gatewayName
+        && subject.Object.Namespace is { } ns
+        && (view.GetGateway(ns, gatewayName) is not null || view.IsUnconfirmedGateway(new ObjectKey(ns, gatewayName)));
+
     /// <summary>The Gateway a Pod, pod template or WorkloadEntry says it is an instance of, or null.</summary>
     public static string? GatewayNameOf(EnrollingSubject subject) =>
         subject.Kind is SubjectKind.Pod or SubjectKind.PodTemplate or SubjectKind.WorkloadEntry or SubjectKind.WorkloadGroup

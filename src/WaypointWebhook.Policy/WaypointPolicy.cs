@@ -140,7 +140,11 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 {
                     if (!enrollment.IsObjectLevel)
                     {
-                        (endpoints ??= []).Add(enrollment);
+                        if (!Exemptions.IsExemptEndpoint(enrolling, enrollment, view))
+                        {
+                            (endpoints ??= []).Add(enrollment);
+                        }
+
                         continue;
                     }
 

@@ -248,6 +248,17 @@ public sealed class FalseDenialTests
         Assert.True(Create(WorkloadEntry("default", "ingress", [UseWaypoint("Bad"), instance], []), cluster) == PolicyDecision.Allow);
     }
 
+    [Fact]
+    public void Service_entry_endpoints_of_a_gateway_are_exempt()
+    {
+        (string, string) instance = ("gateway.networking.k8s.io/gateway-name", "ingress");
+        var cluster = Cluster().Waypoint("default", "ingress", className: "istio");
+
+        var decision = Create(ServiceEntry("default", "se", [], [UseWaypoint("None"), instance], [UseWaypoint("None")]), cluster);
+
+        Assert.Equal(["W1 InvalidLabelValue Deny spec.endpoints[1].labels[istio.io/use-waypoint]"], decision.Denials.Summarize());
+    }
+
     [Theory]
     [InlineData("istio.io-mesh-controller")]
     [InlineData("istio.io-eastwest-controller")]
