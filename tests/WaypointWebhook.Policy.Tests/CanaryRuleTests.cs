@@ -94,6 +94,13 @@ public sealed class CanaryRuleTests
     }
 
     [Fact]
+    public void A_broken_primary_is_still_a_primary_and_its_canary_is_not_looked_up()
+    {
+        Assert.Equal(["W1 InvalidLabelValue Deny metadata.labels[istio.io/use-waypoint]"], Create(Service("default", "s", UseWaypoint("None"), Canary("ingress"))).Denials.Summarize());
+        Assert.Empty(Create(Service("default", "s", UseWaypoint("None"), Canary("ingress"))).Warnings);
+    }
+
+    [Fact]
     public void C2_canary_same_as_primary()
     {
         var decision = Create(Service("default", "s", UseWaypoint("waypoint"), Canary("waypoint")));

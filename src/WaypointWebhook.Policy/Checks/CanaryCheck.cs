@@ -43,7 +43,10 @@ public sealed class CanaryCheck
     /// <summary>The subject's own weight annotation, whatever canary is in effect (C2: a weight with no canary).</summary>
     public bool HasOwnWeight { get; private init; }
 
-    /// <summary>The primary waypoint the canary shares with, null when there is none (no UW anywhere, or <c>none</c>).</summary>
+    /// <summary>Whether there is a primary reference at all, valid or not (a UW of its own that is not <c>none</c>, or one inherited).</summary>
+    public bool HasPrimary { get; private init; }
+
+    /// <summary>The primary waypoint the canary shares with, when its reference is valid.</summary>
     public ObjectKey? Primary { get; private init; }
 
     /// <summary>The primary binds without a finding: only then does istiod look at the canary.</summary>
@@ -65,12 +68,14 @@ public sealed class CanaryCheck
         ? $"{WaypointLabels.UseWaypointCanary}={Text.Quote(Value)} ({WaypointLabels.UseWaypointCanaryNamespace}={Text.Quote(NamespaceValue)})"
         : $"{WaypointLabels.UseWaypointCanary}={Text.Quote(Value)}";
 
+    /// <param name="hasPrimary">Whether the subject has a primary reference, valid or not.</param>
     /// <param name="primaryBinds">Whether the subject's primary (own or inherited) binds without a finding.</param>
     public static CanaryCheck Create(
         EnrollingSubject subject,
         EnrollmentLabels own,
         string subjectNamespace,
         NamespaceInfo? namespaceInfo,
+        bool hasPrimary,
         ObjectKey? primary,
         bool primaryBinds,
         IReadOnlyDictionary<string, string> consumerLabels,
@@ -99,6 +104,7 @@ public sealed class CanaryCheck
             Weight = weightInherited ? namespaceInfo!.Annotations![WaypointLabels.CanaryWeightAnnotation] : ownWeight,
             WeightInherited = weightInherited,
             HasOwnWeight = ownWeight is not null,
+            HasPrimary = hasPrimary,
             Primary = primary,
             PrimaryBinds = primaryBinds,
             Source = fromNamespace ? $"Namespace {Text.Name(subjectNamespace)}" : subject.Object.ToString(),

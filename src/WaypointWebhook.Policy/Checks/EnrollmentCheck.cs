@@ -161,22 +161,25 @@ public sealed class EnrollmentCheck
         }
 
         var namespaceInfo = Subject.Kind == SubjectKind.Namespace ? null : view.GetNamespace(ConsumerNamespace);
+        bool hasPrimary;
         ObjectKey? primary;
         bool primaryBinds;
         if (UseWaypoint is null && Subject.Kind != SubjectKind.Namespace)
         {
             Inherited = InheritedReference.Of(ConsumerNamespace, namespaceInfo, view, classes, isEntry ? Visibility : null);
+            hasPrimary = Inherited is not null;
             primary = Inherited?.Target;
             primaryBinds = Inherited?.Binds == true;
         }
         else
         {
+            hasPrimary = NamesWaypoint;
             primary = Target?.Key;
             primaryBinds = Target is WaypointGateway && OwnServiceFailure is null;
         }
 
         BindsForService = primaryBinds;
-        Canary = CanaryCheck.Create(Subject, Enrollment.Labels, ConsumerNamespace, namespaceInfo, primary, primaryBinds, ConsumerLabels, view, classes);
+        Canary = CanaryCheck.Create(Subject, Enrollment.Labels, ConsumerNamespace, namespaceInfo, hasPrimary, primary, primaryBinds, ConsumerLabels, view, classes);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class CanaryIgnoredRule
                 $"Fix: remove it, or add {WaypointLabels.UseWaypointCanary}=<canary waypoint name>.");
 
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.Primary is not null)
+            .Must(canary => canary!.HasPrimary)
             .When(c => c.Canary is { Active: true })
             .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
                 $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} is ignored: a canary shares connections with a primary waypoint, and " +
