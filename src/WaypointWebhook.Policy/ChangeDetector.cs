@@ -19,35 +19,52 @@ public static class ChangeDetector
         _ => true,
     };
 
+    /// <summary>
+    /// The scope of a Namespace's W8 on a <c>Selector</c> listener that admitted the namespace's old labels and
+    /// refuses its new ones: the label change itself broke the attachment, so the deny stands.
+    /// </summary>
+    public const string NamespaceLabelsScope = "namespace-labels";
+
+    /// <summary>Appended to an enrollment's field for a canary finding: its UWC/UWCN and weight annotation decide.</summary>
+    public const string CanarySuffix = "#canary";
+
+    private static readonly string[] PrimaryKeys = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace];
+    private static readonly string[] CanaryKeys = [WaypointLabels.UseWaypointCanary, WaypointLabels.UseWaypointCanaryNamespace];
+
     private static bool EnrollmentChanged(string scope, EnrollingSubject now, EnrollingSubject before)
     {
-        // A Namespace's waypoint selector reads all its labels, so any label change counts.
-        if (now.Kind == SubjectKind.Namespace)
+        // Any other label change of a Namespace (kubectl label ns app istio.io/dataplane-mode=ambient) keeps
+        // its pre-existing findings as warnings: only its waypoint labels, or a label change that broke a
+        // Selector attachment, cause a deny.
+        if (scope == NamespaceLabelsScope)
         {
-            return !SameLabels(now.Labels.ToDictionary(), before.Labels.ToDictionary());
+            return true;
         }
 
-        var current = now.Enrollments.FirstOrDefault(e => e.Labels.Field == scope);
-        var previous = before.Enrollments.FirstOrDefault(e => e.Labels.Field == scope);
+        var canary = scope.EndsWith(CanarySuffix, StringComparison.Ordinal);
+        var field = canary ? scope[..^CanarySuffix.Length] : scope;
+        var current = now.Enrollments.FirstOrDefault(e => e.Labels.Field == field);
+        var previous = before.Enrollments.FirstOrDefault(e => e.Labels.Field == field);
         if (current is null || previous is null)
         {
             return true;
         }
 
-        return current.Labels.Get(WaypointLabels.UseWaypoint) != previous.Labels.Get(WaypointLabels.UseWaypoint)
-               || current.Labels.Has(WaypointLabels.UseWaypoint) != previous.Labels.Has(WaypointLabels.UseWaypoint)
-               || current.Labels.Get(WaypointLabels.UseWaypointNamespace) != previous.Labels.Get(WaypointLabels.UseWaypointNamespace)
-               || current.Labels.Has(WaypointLabels.UseWaypointNamespace) != previous.Labels.Has(WaypointLabels.UseWaypointNamespace);
+        return canary
+            ? !SameKeys(CanaryKeys, current.Labels, previous.Labels)
+              || now.Annotation(WaypointLabels.CanaryWeightAnnotation) != before.Annotation(WaypointLabels.CanaryWeightAnnotation)
+            : !SameKeys(PrimaryKeys, current.Labels, previous.Labels);
     }
+
+    /// <summary>Whether each key is present, or absent, in both, with the same value.</summary>
+    public static bool SameKeys(IEnumerable<string> keys, EnrollmentLabels a, EnrollmentLabels b) =>
+        keys.All(key => a.Has(key) == b.Has(key) && a.Get(key) == b.Get(key));
 
     private static bool GatewayChanged(GatewayInfo now, GatewayInfo before) =>
         now.WaypointFor != before.WaypointFor
         || now.ClassName != before.ClassName
         || now.InboundBinding != before.InboundBinding
         || ListenerFingerprint(now) != ListenerFingerprint(before);
-
-    private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
 
     /// <summary>A canonical text of the listeners: records hold maps and lists, which compare by reference.</summary>
     private static string ListenerFingerprint(GatewayInfo gateway)

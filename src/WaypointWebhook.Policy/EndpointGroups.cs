@@ -10,7 +10,8 @@ namespace WaypointWebhook.Policy;
 /// count). The rules read only <c>istio.io/use-waypoint</c> and <c>istio.io/use-waypoint-namespace</c> of an
 /// endpoint, so endpoints whose two labels are equal (present or absent alike) get identical findings;
 /// endpoints with neither get none and are skipped. On UPDATE an endpoint whose two labels changed against
-/// the old object's endpoint at the same index is grouped apart from one whose labels did not, so every
+/// the old object's endpoint (paired by address, as istiod keys workload entries; by index only
+/// without one) is grouped apart from one whose labels did not, so every
 /// group has one answer to "did the user's change cause this?". Linear in the endpoints.
 /// </summary>
 public static class EndpointGroups
@@ -83,18 +84,7 @@ public static class EndpointGroups
     /// </summary>
     public static IEnumerable<EndpointGroup> Group(IReadOnlyList<Enrollment> endpoints, EnrollingSubject? old)
     {
-        Dictionary<string, Enrollment>? previous = null;
-        if (old is not null)
-        {
-            previous = new Dictionary<string, Enrollment>(StringComparer.Ordinal);
-            foreach (var enrollment in old.Enrollments)
-            {
-                if (!enrollment.IsObjectLevel)
-                {
-                    previous.TryAdd(enrollment.Labels.Field, enrollment);
-                }
-            }
-        }
+        var previous = old is null ? null : PreviousEndpoints.Of(old);
 
         var groups = new Dictionary<Key, Builder>();
         var order = new List<Builder>();
@@ -108,10 +98,7 @@ public static class EndpointGroups
                 continue;
             }
 
-            var changed = previous is null
-                          || !previous.TryGetValue(endpoint.Labels.Field, out var before)
-                          || before.Labels.Get(WaypointLabels.UseWaypoint) != useWaypoint
-                          || before.Labels.Get(WaypointLabels.UseWaypointNamespace) != useWaypointNamespace;
+            var changed = previous?.Changed(endpoint, useWaypoint, useWaypointNamespace) ?? true;
             var key = new Key(useWaypoint, useWaypointNamespace, changed);
             if (!groups.TryGetValue(key, out var group))
             {

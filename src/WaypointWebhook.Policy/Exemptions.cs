@@ -1,5 +1,4 @@
 using WaypointWebhook.Policy.Model;
-using WaypointWebhook.Policy.Resolution;
 
 namespace WaypointWebhook.Policy;
 
@@ -12,29 +11,39 @@ public static class Exemptions
         "istio.io-eastwest-controller",
     };
 
-    public static bool IsExempt(EnrollingSubject subject, IClusterView view, WaypointClasses classes) => subject.Kind switch
+    public static bool IsExempt(EnrollingSubject subject, IClusterView view) => subject.Kind switch
     {
-        // A waypoint's or east-west gateway's own Service, and a Service that is only a DNS name.
-        SubjectKind.Service =>
+        // A waypoint's or east-west gateway's own Service (istiod's fetchWaypointForService runs the same test
+        // for ServiceEntries), and a Service that is only a DNS name.
+        SubjectKind.Service or SubjectKind.ServiceEntry =>
             ManagedGatewayControllers.Contains(subject.Labels.Get(WaypointLabels.ManagedGateway) ?? string.Empty)
             || subject.ServiceType == "ExternalName",
 
-        // A waypoint's own instances carry the name of their Gateway. When the view cannot confirm whether
-        // that Gateway exists, the object is taken at its word: judging a gateway's Pod as a consumer
-        // could deny its rollout.
-        SubjectKind.Pod or SubjectKind.PodTemplate or SubjectKind.WorkloadEntry =>
+        // A gateway's own instances carry the name of their Gateway, whatever its class: istiod copies a
+        // Gateway's labels (an istio.io/use-waypoint among them) onto its Deployment's pods, and judging them
+        // as consumers would deny the gateway's rollout. When the view cannot confirm whether that Gateway
+        // exists, the object is taken at its word.
+        SubjectKind.Pod or SubjectKind.PodTemplate or SubjectKind.WorkloadEntry or SubjectKind.WorkloadGroup =>
             GatewayNameOf(subject) is { } gatewayName
             && subject.Object.Namespace is { } ns
-            && (view.GetGateway(ns, gatewayName) is { } gateway
-                ? classes.IsWaypoint(gateway.ClassName)
-                : view.IsUnconfirmedGateway(new ObjectKey(ns, gatewayName))),
+            && (view.GetGateway(ns, gatewayName) is not null || view.IsUnconfirmedGateway(new ObjectKey(ns, gatewayName))),
 
         _ => false,
     };
 
+    /// <summary>
+    /// A ServiceEntry endpoint that is a gateway's own instance: istiod's <c>fetchWaypointForInstance</c> reads
+    /// the endpoint's labels too (decision D10), so its waypoint labels are never resolved.
+    /// </summary>
+    public static bool IsExemptEndpoint(EnrollingSubject subject, Enrollment endpoint, IClusterView view) =>
+        !endpoint.IsObjectLevel
+        && endpoint.Labels.Get(WaypointLabels.GatewayName) is { Length: > 0 } gatewayName
+        && subject.Object.Namespace is { } ns
+        && (view.GetGateway(ns, gatewayName) is not null || view.IsUnconfirmedGateway(new ObjectKey(ns, gatewayName)));
+
     /// <summary>The Gateway a Pod, pod template or WorkloadEntry says it is an instance of, or null.</summary>
     public static string? GatewayNameOf(EnrollingSubject subject) =>
-        subject.Kind is SubjectKind.Pod or SubjectKind.PodTemplate or SubjectKind.WorkloadEntry
+        subject.Kind is SubjectKind.Pod or SubjectKind.PodTemplate or SubjectKind.WorkloadEntry or SubjectKind.WorkloadGroup
         && subject.Labels.Get(WaypointLabels.GatewayName) is { Length: > 0 } name
             ? name
             : null;

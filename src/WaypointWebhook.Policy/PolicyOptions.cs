@@ -31,4 +31,10 @@ public sealed record PolicyOptions
     public IReadOnlySet<string> WaypointClassNames { get; init; } = DefaultWaypointClassNames;
 
     public IReadOnlySet<string> ExcludedNamespaces { get; init; } = DefaultExcludedNamespaces;
+
+    /// <summary>The mirror of meshConfig <c>serviceEntryVisibility</c>; null (the default): W14 is not checked.</summary>
+    public Model.ServiceEntryVisibility? ServiceEntryVisibility { get; init; }
+
+    /// <summary>Whether the mutation stamps <c>istio.io/waypoint-for</c> on waypoint Gateways (spec section 6).</summary>
+    public bool MutationEnabled { get; init; } = true;
 }

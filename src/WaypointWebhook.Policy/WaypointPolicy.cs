@@ -45,7 +45,8 @@ public sealed class WaypointPolicy(PolicyOptions options)
     public IReadOnlyList<Finding> Evaluate(Subject subject, IClusterView view)
     {
         var findings = new List<Finding>();
-        Evaluate(subject, null, view, suppressMessages: null, (finding, _) => findings.Add(finding));
+        var controllerMade = IsControllerMade(subject);
+        Evaluate(subject, null, view, suppressMessages: null, (finding, _) => findings.Add(controllerMade ? finding.AsWarning() : finding));
         return findings;
     }
 
@@ -64,6 +65,10 @@ public sealed class WaypointPolicy(PolicyOptions options)
 
         List<Finding>? denials = null;
         List<Finding>? warnings = null;
+
+        // What a controller wrote (a ReplicaSet's Pod, an auto-registered WorkloadEntry) nobody can fix by
+        // being told: denying it would stall a rollout, a scale-up or a node drain (spec section 2).
+        var mayDeny = options.Enforcement == EnforcementMode.Deny && !IsControllerMade(subject);
         Evaluate(
             subject,
             operation == Operation.Update ? oldSubject : null,
@@ -73,13 +78,13 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 // Where this group's findings will land: a deny stays one on CREATE, and on UPDATE when the
                 // endpoints changed; everything else is a warning.
                 var warningsFull = warnings?.Count >= AnswerBounds.MaxWarningsShown;
-                var staysDeny = options.Enforcement == EnforcementMode.Deny && (operation != Operation.Update || changed);
+                var staysDeny = mayDeny && (operation != Operation.Update || changed);
                 return (staysDeny ? denials?.Count >= AnswerBounds.MaxDenialsShown : warningsFull, warningsFull);
             },
             (finding, endpointsChanged) =>
             {
                 var deny = finding.Verdict == Verdict.Deny
-                           && options.Enforcement == EnforcementMode.Deny
+                           && mayDeny
                            && (operation != Operation.Update || (endpointsChanged ?? ChangeDetector.Changed(finding, subject, oldSubject)));
                 if (deny)
                 {
@@ -94,17 +99,21 @@ public sealed class WaypointPolicy(PolicyOptions options)
         return denials is null && warnings is null ? PolicyDecision.Allow : new PolicyDecision(denials ?? [], warnings ?? []);
     }
 
+    private static bool IsControllerMade(Subject subject) => subject is EnrollingSubject { MadeByController: true };
+
     /// <summary>
     /// The <c>istio.io/waypoint-for</c> value to add to a waypoint Gateway that has none, or null. A Gateway
-    /// whose GatewayClass carries the label inherits it: stamping <c>service</c> would override the class.
+    /// whose GatewayClass carries the label inherits it: stamping <c>service</c> would override the class. Null
+    /// always when the mutation is switched off (<see cref="PolicyOptions.MutationEnabled"/>).
     /// </summary>
     public string? DefaultTrafficType(Operation operation, GatewaySubject subject, IClusterView view)
     {
         var gateway = subject.Gateway;
-        if (operation is not (Operation.Create or Operation.Update)
+        if (!options.MutationEnabled
+            || operation is not (Operation.Create or Operation.Update)
             || IsExcluded(subject)
             || gateway.WaypointFor is not null
-            || !new WaypointClasses(options, view).IsWaypoint(gateway.ClassName)
+            || !new WaypointClasses(options, view).IsWaypointClass(gateway.ClassName)
             || view.GetGatewayClass(gateway.ClassName)?.WaypointFor is not null)
         {
             return null;
@@ -125,17 +134,21 @@ public sealed class WaypointPolicy(PolicyOptions options)
         var classes = new WaypointClasses(options, view);
         switch (subject)
         {
-            case EnrollingSubject enrolling when !Exemptions.IsExempt(enrolling, view, classes):
+            case EnrollingSubject enrolling when !Exemptions.IsExempt(enrolling, view):
                 List<Enrollment>? endpoints = null;
                 foreach (var enrollment in enrolling.Enrollments)
                 {
                     if (!enrollment.IsObjectLevel)
                     {
-                        (endpoints ??= []).Add(enrollment);
+                        if (!Exemptions.IsExemptEndpoint(enrolling, enrollment, view))
+                        {
+                            (endpoints ??= []).Add(enrollment);
+                        }
+
                         continue;
                     }
 
-                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes), null, collect, null);
+                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes, old as EnrollingSubject), null, collect, null);
                 }
 
                 if (endpoints is not null)
@@ -151,7 +164,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 Collect(GatewayRules, new GatewayCheck(gateway.Gateway, classes), null, collect, null);
                 break;
             case GatewayClassSubject gatewayClass:
-                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass), null, collect, null);
+                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass, options), null, collect, null);
                 break;
         }
     }

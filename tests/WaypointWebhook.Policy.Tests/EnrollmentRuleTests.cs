@@ -73,11 +73,12 @@ public sealed class EnrollmentRuleTests
     }
 
     [Fact]
-    public void W3_namespace_label_without_waypoint_label_is_denied()
+    public void W3_namespace_label_without_waypoint_label_only_warns()
     {
+        // Spec v2 W3 says deny; istiod inherits the namespace's waypoint and serves the object (decision D1).
         var findings = Evaluate(Pod("default", "p", UseWaypointNamespace("infra")));
 
-        Assert.Equal(["W3 NamespaceWithoutWaypoint Deny metadata.labels[istio.io/use-waypoint-namespace]"], findings.Summarize());
+        Assert.Equal(["W3 NamespaceWithoutWaypoint Warn metadata.labels[istio.io/use-waypoint-namespace]"], findings.Summarize());
         Assert.Contains("istiod ignores it", findings[0].Message);
     }
 
@@ -146,21 +147,23 @@ public sealed class EnrollmentRuleTests
     [Fact]
     public void W6_unknown_class_name_is_not_a_waypoint_but_default_class_name_is()
     {
+        // An unknown controller may be a third-party waypoint: W6 only warns (decision D2).
         var cluster = new TestCluster().Namespace("default", Map([Ambient]))
             .Waypoint("default", "custom", className: "my-class")
             .Waypoint("default", "waypoint", className: "istio-waypoint", waypointFor: "all");
 
-        Assert.Equal(["W6 NotAWaypoint Deny metadata.labels[istio.io/use-waypoint]"], Evaluate(Pod("default", "p", UseWaypoint("custom")), cluster).Summarize());
+        Assert.Equal(["W6 NotAWaypoint Warn metadata.labels[istio.io/use-waypoint]"], Evaluate(Pod("default", "p", UseWaypoint("custom")), cluster).Summarize());
         Assert.Empty(Evaluate(Pod("default", "p", UseWaypoint("waypoint")), cluster));
     }
 
     [Fact]
     public void W6_class_controller_decides_over_class_name()
     {
-        // A GatewayClass named like a waypoint class but run by another controller is not a waypoint.
+        // A GatewayClass named like a waypoint class but run by another controller is not a waypoint; that
+        // controller is unknown, so W6 only warns (decision D2).
         var cluster = new TestCluster().Namespace("default", Map([Ambient])).Class("istio-waypoint", "example.com/other").Waypoint("default", "w");
 
-        Assert.Equal(["W6 NotAWaypoint Deny metadata.labels[istio.io/use-waypoint]"], Evaluate(Service("default", "s", UseWaypoint("w")), cluster).Summarize());
+        Assert.Equal(["W6 NotAWaypoint Warn metadata.labels[istio.io/use-waypoint]"], Evaluate(Service("default", "s", UseWaypoint("w")), cluster).Summarize());
     }
 
     [Fact]

@@ -95,11 +95,14 @@ public sealed class GatewayRuleTests
     }
 
     [Fact]
-    public void G3_does_not_apply_to_other_controllers()
+    public void G3_applies_to_the_agentgateway_waypoint_controller_and_not_to_ingress()
     {
+        // Spec v2 G3 covers istio.io/agentgateway-waypoint-controller too (this asserted no finding under v1).
         var cluster = TestCluster.WithIstioClasses().Class("agw", "istio.io/agentgateway-waypoint-controller");
 
-        Assert.Empty(Evaluate(TestCluster.MakeGateway("default", "w", className: "agw", listeners: [new ListenerInfo("proxy", 15088, "istio.io/PROXY", null)]), cluster));
+        var findings = Evaluate(TestCluster.MakeGateway("default", "w", className: "agw", listeners: [new ListenerInfo("proxy", 15088, "istio.io/PROXY", null)]), cluster);
+        Assert.Equal(["G3 UnexpectedListener Warn spec.listeners"], findings.Summarize());
+        Assert.Contains("istio.io/agentgateway-waypoint-controller", findings[0].Message);
         Assert.Empty(Evaluate(TestCluster.MakeGateway("default", "w", className: "istio", listeners: [new ListenerInfo("http", 80, "HTTP", null)]), cluster));
     }
 

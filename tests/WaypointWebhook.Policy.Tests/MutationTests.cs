@@ -50,4 +50,21 @@ public sealed class MutationTests
         Assert.Null(Default(TestCluster.MakeGateway("default", "w"), TestCluster.WithIstioClasses(), Operation.Delete));
         Assert.Null(Default(TestCluster.MakeGateway("kube-system", "w"), TestCluster.WithIstioClasses()));
     }
+
+    [Fact]
+    public void Sandwich_waypoints_are_not_defaulted()
+    {
+        // Section 6: only waypoints by their class; an ingress Gateway labelled ambient keeps its labels.
+        var sandwich = TestCluster.MakeGateway("default", "i", className: "istio", labels: new() { ["istio.io/dataplane-mode"] = "ambient" });
+
+        Assert.Null(Default(sandwich, TestCluster.WithIstioClasses()));
+    }
+
+    [Fact]
+    public void The_setting_turns_the_mutation_off()
+    {
+        var policy = new WaypointPolicy(new PolicyOptions { MutationEnabled = false });
+
+        Assert.Null(policy.DefaultTrafficType(Operation.Create, new GatewaySubject(TestCluster.MakeGateway("default", "w")), TestCluster.WithIstioClasses()));
+    }
 }

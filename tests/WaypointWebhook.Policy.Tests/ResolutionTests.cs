@@ -101,9 +101,14 @@ public sealed class ResolutionTests
 
     [Theory]
     [InlineData("PROXY", "proxy")]
-    [InlineData("HTTP/15088", "custom")]
-    [InlineData("TCP/15088", "custom")]
-    [InlineData("NONE", null)]
+    [InlineData("PROXY/15088", "custom")]
+    [InlineData("NONE/15088", "custom")]
+
+    // Spec v2 section 3: a protocol other than exactly PROXY or NONE is no binding, and a binding that
+    // picks nothing falls back to the HBONE listener (these two rows asserted "custom" and null before).
+    [InlineData("HTTP/15088", "mesh")]
+    [InlineData("TCP/15088", "mesh")]
+    [InlineData("NONE", "mesh")]
     public void Inbound_binding_annotation_picks_the_listener(string binding, string? expected)
     {
         var gateway = TestCluster.MakeGateway("infra", "w", inboundBinding: binding, listeners:

@@ -168,12 +168,14 @@ public sealed class ReviewTests
     }
 
     [Fact]
-    public void Gateway_name_label_of_a_non_waypoint_gateway_does_not_exempt()
+    public void Gateway_name_label_exempts_the_pods_of_any_gateway_but_not_of_a_missing_one()
     {
+        // Spec v2 section 2: gateway instances are exempt whatever their Gateway's class (istiod copies the
+        // Gateway's labels onto its pods); this test asserted the opposite under spec v1.
         var cluster = Cluster().Waypoint("default", "ingress", className: "istio");
         (string, string) ingress = ("gateway.networking.k8s.io/gateway-name", "ingress");
 
-        Assert.Single(Policy.Evaluate(Pod("default", "ingress-abc", UseWaypoint("waypoint"), ingress), cluster));
+        Assert.Empty(Policy.Evaluate(Pod("default", "ingress-abc", UseWaypoint("waypoint"), ingress), cluster));
         Assert.Single(Policy.Evaluate(Pod("default", "p", UseWaypoint("waypoint"), ("gateway.networking.k8s.io/gateway-name", "missing")), cluster));
     }
 }

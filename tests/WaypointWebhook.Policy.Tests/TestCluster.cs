@@ -31,6 +31,13 @@ public sealed class TestCluster : IClusterView
         return this;
     }
 
+    /// <summary>Gives a namespace already described the annotations the rules read (the canary weight).</summary>
+    public TestCluster NamespaceAnnotations(string name, Dictionary<string, string> annotations)
+    {
+        namespaces[name] = namespaces[name] with { Annotations = annotations };
+        return this;
+    }
+
     public TestCluster Gateway(GatewayInfo gateway)
     {
         gateways[(gateway.Namespace, gateway.Name)] = gateway;

@@ -3,7 +3,7 @@ using static WaypointWebhook.Policy.Tests.Subjects;
 
 namespace WaypointWebhook.Policy.Tests;
 
-/// <summary>Section 8 of the spec, one test per row.</summary>
+/// <summary>Section 9 of the spec (version 2), one test per row; the last row (the reverse check, section 7) is another issue.</summary>
 public sealed class WorkedExampleTests
 {
     private static TestCluster Cluster() =>
@@ -119,5 +119,44 @@ public sealed class WorkedExampleTests
         var value = PolicyAssertions.Policy.DefaultTrafficType(Operation.Create, new GatewaySubject(gateway), Cluster());
 
         Assert.Equal("service", value);
+    }
+
+    [Fact]
+    public void Controller_made_pod_on_service_only_waypoint_is_allowed_with_a_warning()
+    {
+        var pod = Pod("default", "p-7d4f9", UseWaypoint("waypoint")) with { MadeByController = true };
+
+        var decision = Create(pod, Cluster().Waypoint("default", "waypoint"));
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(["W7 UnsupportedTrafficType Warn metadata.labels[istio.io/use-waypoint]"], decision.Warnings.Summarize());
+    }
+
+    [Fact]
+    public void Binding_none_falls_back_to_the_hbone_listener()
+    {
+        var cluster = Cluster().Waypoint("infra", "wp", routes: new RouteNamespaces("All", null), inboundBinding: "NONE");
+
+        Assert.Same(PolicyDecision.Allow, Create(Service("app", "s", UseWaypoint("wp"), UseWaypointNamespace("infra")), cluster));
+    }
+
+    [Fact]
+    public void Ingress_gateway_labelled_ambient_is_a_sandwich_waypoint()
+    {
+        var gateway = TestCluster.MakeGateway("default", "ingress", className: "istio", labels: new() { ["istio.io/dataplane-mode"] = "ambient" });
+
+        Assert.Same(PolicyDecision.Allow, Create(Service("default", "s", UseWaypoint("ingress")), Cluster().Gateway(gateway)));
+    }
+
+    [Fact]
+    public void Service_inheriting_a_workload_only_namespace_waypoint_warns_w12()
+    {
+        var cluster = Cluster().Waypoint("infra", "shared", waypointFor: "workload", routes: new RouteNamespaces("All", null))
+            .Namespace("app", Map([Ambient, UseWaypoint("shared"), UseWaypointNamespace("infra")]));
+
+        var decision = Create(Service("app", "s"), cluster);
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(["W12 UnsupportedTrafficType Warn metadata.labels[istio.io/use-waypoint]"], decision.Warnings.Summarize());
     }
 }

@@ -6,6 +6,8 @@ import {evaluate} from '@marcbachmann/cel-js'
 import fs from 'fs'
 
 const waypoint = {'istio.io/use-waypoint': 'w'}
+const canary = {'istio.io/use-waypoint-canary': 'c'}
+const weight = {'istio.io/use-waypoint-canary-weight': '10'}
 const cases = {
   'use-waypoint-namespace.waypoint.istio.io': [
     [{metadata: {labels: {'istio.io/use-waypoint-namespace': 'i'}}}, true],
@@ -19,10 +21,13 @@ const cases = {
     [{spec: {template: {metadata: {labels: waypoint}}}}, true],
     [{spec: {template: {metadata: {labels: {'istio.io/use-waypoint-namespace': 'i'}}}}}, true],
     [{spec: {template: {metadata: {labels: {app: 'x'}}}}}, false],
+    [{spec: {template: {metadata: {labels: canary}}}}, true],
+    [{spec: {template: {metadata: {labels: {'istio.io/use-waypoint-canary-namespace': 'i'}}}}}, true],
     [{spec: {template: {metadata: {}}}}, false],
   ],
   'cronjob-templates.waypoint.istio.io': [
     [{spec: {jobTemplate: {spec: {template: {metadata: {labels: waypoint}}}}}}, true],
+    [{spec: {jobTemplate: {spec: {template: {metadata: {labels: canary}}}}}}, true],
     [{spec: {jobTemplate: {spec: {template: {metadata: {}}}}}}, false],
   ],
   'service-entries.waypoint.istio.io': [
@@ -31,6 +36,49 @@ const cases = {
     [{metadata: {labels: waypoint}, spec: {}}, true],
     [{metadata: {}, spec: {endpoints: [{address: '1.2.3.4'}]}}, false],
     [{metadata: {labels: {app: 'x'}}, spec: {}}, false],
+    [{metadata: {labels: canary}, spec: {}}, true],
+    [{metadata: {annotations: weight}, spec: {}}, true],
+    [{metadata: {annotations: {'istio.io/connect-strategy': 'RACE_FIRST_TCP_CONNECT'}}, spec: {}}, true],
+    [{metadata: {}, spec: {hosts: ['*.example.com']}}, true],
+    [{metadata: {}, spec: {hosts: ['api.example.com']}}, false],
+    [{metadata: {annotations: {a: 'b'}}, spec: {hosts: ['api.example.com']}}, false],
+  ],
+  'canaries.waypoint.istio.io': [
+    [{metadata: {labels: canary}}, true],
+    [{metadata: {labels: {'istio.io/use-waypoint-canary-namespace': 'i'}}}, true],
+    [{metadata: {annotations: weight}}, true],
+    [{metadata: {labels: {...canary, ...waypoint}}}, false],
+    [{metadata: {labels: {...canary, 'istio.io/use-waypoint-namespace': 'i'}}}, false],
+    [{metadata: {labels: {...canary, 'istio.io/ingress-use-waypoint': 'true'}}}, false],
+    [{metadata: {labels: {app: 'x'}, annotations: {a: 'b'}}}, false],
+    [{metadata: {}}, false],
+  ],
+  'inherited-services.waypoint.istio.io': [
+    [{metadata: {}}, true],
+    [{metadata: {labels: {app: 'x'}, annotations: {a: 'b'}}}, true],
+    [{metadata: {labels: waypoint}}, false],
+    [{metadata: {labels: {'istio.io/use-waypoint-namespace': 'i'}}}, false],
+    [{metadata: {labels: {'istio.io/ingress-use-waypoint': 'true'}}}, false],
+    [{metadata: {labels: canary}}, false],
+    [{metadata: {annotations: weight}}, false],
+  ],
+  'inherited-service-entries.waypoint.istio.io': [
+    [{metadata: {}, spec: {hosts: ['api.example.com']}}, true],
+    [{metadata: {labels: {app: 'x'}}, spec: {endpoints: [{address: '1.2.3.4', labels: {app: 'x'}}]}}, true],
+    [{metadata: {labels: waypoint}, spec: {}}, false],
+    [{metadata: {labels: canary}, spec: {}}, false],
+    [{metadata: {annotations: weight}, spec: {}}, false],
+    [{metadata: {annotations: {'istio.io/connect-strategy': 'x'}}, spec: {}}, false],
+    [{metadata: {}, spec: {hosts: ['*.example.com']}}, false],
+    [{metadata: {}, spec: {endpoints: [{address: '1.2.3.4', labels: waypoint}]}}, false],
+  ],
+  'workload-groups.waypoint.istio.io': [
+    [{spec: {metadata: {labels: waypoint}}}, true],
+    [{spec: {template: {labels: {'istio.io/use-waypoint-namespace': 'i'}}}}, true],
+    [{spec: {metadata: {labels: canary}}}, true],
+    [{spec: {metadata: {labels: {app: 'x'}}, template: {labels: {app: 'x'}}}}, false],
+    [{spec: {metadata: {}}}, false],
+    [{spec: {}}, false],
   ],
   'workload-entries.waypoint.istio.io': [
     [{metadata: {}, spec: {labels: waypoint}}, true],
@@ -40,6 +88,13 @@ const cases = {
   'gateways.waypoint.istio.io': [
     [{metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, true, 'gateways'],
     [{metadata: {}, spec: {gatewayClassName: 'istio'}}, false, 'gateways'],
+    [{metadata: {labels: {'istio.io/dataplane-mode': 'ambient'}}, spec: {gatewayClassName: 'istio'}}, true, 'gateways'],
+    [{metadata: {annotations: {'ambient.istio.io/waypoint-inbound-binding': 'PROXY/15088'}}, spec: {gatewayClassName: 'istio'}}, true, 'gateways'],
+    [{metadata: {}, spec: {gatewayClassName: 'istio', infrastructure: {labels: {'istio.io/dataplane-mode': 'ambient'}}}}, true, 'gateways'],
+    [{metadata: {labels: {app: 'x'}, annotations: {a: 'b'}}, spec: {gatewayClassName: 'istio', infrastructure: {labels: {a: 'b'}}}}, false, 'gateways'],
+    [{metadata: {labels: {'istio.io/dataplane-mode': 'none'}}, spec: {gatewayClassName: 'istio', infrastructure: {labels: {'istio.io/dataplane-mode': 'none'}}}}, false, 'gateways'],
+    [{metadata: {labels: {'istio.io/dataplane-mode': 'ambient'}}, spec: {controllerName: 'c'}}, false, 'gatewayclasses'],
+    [{metadata: {annotations: {'ambient.istio.io/waypoint-inbound-binding': 'PROXY'}}, spec: {controllerName: 'c'}}, true, 'gatewayclasses'],
     [{metadata: {labels: {'istio.io/waypoint-for': 'x'}}, spec: {gatewayClassName: 'istio'}}, true, 'gateways'],
     [{metadata: {labels: {'istio.io/waypoint-for': 'x'}}, spec: {controllerName: 'c'}}, true, 'gatewayclasses'],
     [{metadata: {}, spec: {controllerName: 'c'}}, false, 'gatewayclasses'],

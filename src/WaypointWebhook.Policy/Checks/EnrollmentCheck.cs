@@ -79,15 +79,48 @@ public sealed class EnrollmentCheck
     public static Func<EnrollmentCheck, string> AboutWaypoint(Func<EnrollmentCheck, WaypointGateway, string> message) =>
         c => c.Waypoint is { } waypoint ? message(c, waypoint) : string.Empty;
 
+    /// <summary>
+    /// A Namespace's own label change (not its waypoint labels) broke the attachment: its W8 is on a
+    /// <c>Selector</c> listener that admitted the old labels and refuses the new ones (spec section 5).
+    /// </summary>
+    public bool LabelChangeBrokeAttachment { get; private set; }
+
+    /// <summary>The consumer namespace's labels, as the attachment selector and the visibility policies read them.</summary>
+    public IReadOnlyDictionary<string, string> ConsumerLabels { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The ServiceEntry visibility of the consumer namespace, null when no mirror of meshConfig is configured.</summary>
+    public string? Visibility { get; private set; }
+
+    /// <summary>For a ServiceEntry or Namespace: the configured visibility is NAMESPACE (W14).</summary>
+    public bool NamespaceVisibility => Visibility == ServiceEntryVisibility.Namespace;
+
+    /// <summary>Why istiod would not bind the object's own reference for service traffic (null: it binds, or there is none).</summary>
+    public BindingFailure? OwnServiceFailure { get; private set; }
+
+    /// <summary>For a Service or ServiceEntry without its own <c>istio.io/use-waypoint</c>: the namespace's waypoint it inherits.</summary>
+    public InheritedReference? Inherited { get; private set; }
+
+    /// <summary>For a Service, ServiceEntry or Namespace: its canary waypoint, own or inherited.</summary>
+    public CanaryCheck? Canary { get; private set; }
+
+    /// <summary>Whether istiod binds the object to a waypoint for service traffic at all, its own or its namespace's (W13).</summary>
+    public bool BindsForService { get; private set; }
+
+    /// <summary>Services and ServiceEntries: the kinds istiod binds for service traffic, inherits for, and gives canaries.</summary>
+    public bool IsService => Enrollment.IsObjectLevel && Subject.Kind is SubjectKind.Service or SubjectKind.ServiceEntry;
+
+    /// <param name="previous">The old object on UPDATE: a Namespace's old labels tell whether its label change broke the attachment.</param>
     public static EnrollmentCheck Create(
         EnrollingSubject subject,
         Enrollment enrollment,
         PolicyOptions options,
         IClusterView view,
-        WaypointClasses classes)
+        WaypointClasses classes,
+        EnrollingSubject? previous = null)
     {
         var check = new EnrollmentCheck(subject, enrollment, options);
-        var consumerLabels = check.ConsumerLabels(view);
+        var consumerLabels = check.ReadConsumerLabels(view);
+        check.ConsumerLabels = consumerLabels;
         check.InAmbient = IsAmbient(subject, enrollment, consumerLabels);
 
         check.ConsumerNamespaceUnconfirmed = subject.Kind != SubjectKind.Namespace && view.IsUnconfirmedNamespace(check.ConsumerNamespace);
@@ -95,27 +128,82 @@ public sealed class EnrollmentCheck
         {
             check.Target = ResolvedWaypoint.Resolve(target, check.ConsumerNamespace, consumerLabels, view, classes);
             check.TargetUnconfirmed = check.Target is MissingGateway && view.IsUnconfirmedGateway(target);
+            check.LabelChangeBrokeAttachment = subject.Kind == SubjectKind.Namespace
+                                               && previous is not null
+                                               && check.Waypoint is { AttachmentAllowed: false } waypoint
+                                               && Attachment.FromOf(waypoint.AttachmentListener) == Attachment.FromSelector
+                                               && Attachment.Allows(waypoint.Gateway, waypoint.AttachmentListener, check.ConsumerNamespace, WithName(previous.Labels.ToDictionary(), check.ConsumerNamespace));
+        }
+
+        if (enrollment.IsObjectLevel && subject.Kind is SubjectKind.Service or SubjectKind.ServiceEntry or SubjectKind.Namespace)
+        {
+            check.ResolveServiceBinding(view, classes);
         }
 
         return check;
     }
 
     /// <summary>
+    /// What a Service, ServiceEntry or Namespace binds for service traffic: its own reference, else (not for a
+    /// Namespace) its namespace's; then its canary, which istiod looks at only when that primary binds.
+    /// </summary>
+    private void ResolveServiceBinding(IClusterView view, WaypointClasses classes)
+    {
+        var isEntry = Subject.Kind == SubjectKind.ServiceEntry;
+        if (Options.ServiceEntryVisibility is { } visibility && Subject.Kind is SubjectKind.ServiceEntry or SubjectKind.Namespace)
+        {
+            Visibility = visibility.For(ConsumerLabels);
+        }
+
+        if (Target is { } own)
+        {
+            OwnServiceFailure = ServiceBinding.FailureOf(own, ConsumerNamespace, isEntry && NamespaceVisibility);
+        }
+
+        var namespaceInfo = Subject.Kind == SubjectKind.Namespace ? null : view.GetNamespace(ConsumerNamespace);
+        bool hasPrimary;
+        ObjectKey? primary;
+        bool primaryBinds;
+        if (UseWaypoint is null && Subject.Kind != SubjectKind.Namespace)
+        {
+            Inherited = InheritedReference.Of(ConsumerNamespace, namespaceInfo, view, classes, isEntry ? Visibility : null);
+            hasPrimary = Inherited is not null;
+            primary = Inherited?.Target;
+            primaryBinds = Inherited?.Binds == true;
+        }
+        else
+        {
+            hasPrimary = NamesWaypoint;
+            primary = Target?.Key;
+            primaryBinds = Target is WaypointGateway && OwnServiceFailure is null;
+        }
+
+        BindsForService = primaryBinds;
+        Canary = CanaryCheck.Create(Subject, Enrollment.Labels, ConsumerNamespace, namespaceInfo, hasPrimary, primary, primaryBinds, ConsumerLabels, view, classes);
+    }
+
+    /// <summary>
     /// The consumer namespace's labels, always with <c>kubernetes.io/metadata.name</c> (the API server sets it
     /// on every namespace). A Namespace under admission uses its own new labels.
     /// </summary>
-    private IReadOnlyDictionary<string, string> ConsumerLabels(IClusterView view)
+    private IReadOnlyDictionary<string, string> ReadConsumerLabels(IClusterView view)
     {
         var labels = Subject.Kind == SubjectKind.Namespace
             ? Enrollment.Labels.ToDictionary()
             : view.GetNamespace(ConsumerNamespace)?.Labels;
-        if (labels is not null && labels.TryGetValue(WaypointLabels.NamespaceName, out var name) && name == ConsumerNamespace)
+        return WithName(labels, ConsumerNamespace);
+    }
+
+    /// <summary>A namespace's labels with <c>kubernetes.io/metadata.name</c>, which the API server sets on every namespace.</summary>
+    public static IReadOnlyDictionary<string, string> WithName(IReadOnlyDictionary<string, string>? labels, string @namespace)
+    {
+        if (labels is not null && labels.TryGetValue(WaypointLabels.NamespaceName, out var name) && name == @namespace)
         {
             return labels;
         }
 
         var withName = labels is null ? new Dictionary<string, string>(1) : new Dictionary<string, string>(labels);
-        withName[WaypointLabels.NamespaceName] = ConsumerNamespace;
+        withName[WaypointLabels.NamespaceName] = @namespace;
         return withName;
     }
 

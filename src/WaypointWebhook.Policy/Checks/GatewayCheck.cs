@@ -12,7 +12,7 @@ public sealed class GatewayCheck : ITrafficTypeLabelled
     {
         Gateway = gateway;
         Object = new ObjectRef("Gateway", gateway.Namespace, gateway.Name);
-        IsWaypoint = classes.IsWaypoint(gateway.ClassName);
+        IsWaypoint = classes.IsWaypoint(gateway);
         Controller = classes.ControllerOf(gateway.ClassName);
         (AttachmentListenerIndex, AttachmentListener) = Attachment.AttachmentListener(gateway, classes.InboundBindingOf(gateway));
     }

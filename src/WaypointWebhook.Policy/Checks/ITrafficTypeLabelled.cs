@@ -10,4 +10,7 @@ public interface ITrafficTypeLabelled
 
     /// <summary>The <c>istio.io/waypoint-for</c> label, null when absent.</summary>
     string? WaypointFor { get; }
+
+    /// <summary>A waypoint Gateway, or a GatewayClass of a waypoint controller: where G1 denies (elsewhere it warns).</summary>
+    bool IsWaypoint { get; }
 }

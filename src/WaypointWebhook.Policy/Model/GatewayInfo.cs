@@ -3,6 +3,7 @@ namespace WaypointWebhook.Policy.Model;
 /// <summary>The lean projection of a Gateway (gateway.networking.k8s.io): only what the rules read.</summary>
 /// <param name="HasAddresses">Whether <c>status.addresses</c> is non-empty; null when the object has no status at all
 /// (a manifest file: the API server always defaults a Gateway's status), so readiness is unknown.</param>
+/// <param name="InfrastructureLabels"><c>spec.infrastructure.labels</c>: istiod's deployment controller puts them on the Gateway's pods.</param>
 public sealed record GatewayInfo(
     string Namespace,
     string Name,
@@ -10,7 +11,8 @@ public sealed record GatewayInfo(
     IReadOnlyDictionary<string, string> Labels,
     string? InboundBinding,
     IReadOnlyList<ListenerInfo> Listeners,
-    bool? HasAddresses)
+    bool? HasAddresses,
+    IReadOnlyDictionary<string, string>? InfrastructureLabels = null)
 {
     public string? WaypointFor => Labels.GetValueOrDefault(WaypointLabels.WaypointFor);
 

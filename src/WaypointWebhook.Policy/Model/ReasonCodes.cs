@@ -14,4 +14,6 @@ public static class ReasonCodes
     public const string InvalidTrafficType = "InvalidTrafficType";
     public const string InvalidAllowedRoutes = "InvalidAllowedRoutes";
     public const string UnexpectedListener = "UnexpectedListener";
+    public const string WaypointMissing = "WaypointMissing";
+    public const string CrossNamespaceWaypointForbidden = "CrossNamespaceWaypointForbidden";
 }

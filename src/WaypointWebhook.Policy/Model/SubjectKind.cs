@@ -15,4 +15,7 @@ public enum SubjectKind
     /// <summary>A Gateway under admission: the rules about waypoints themselves (G1..G3).</summary>
     Gateway,
     GatewayClass,
+
+    /// <summary>A WorkloadGroup: judged by the labels its auto-registered WorkloadEntries get.</summary>
+    WorkloadGroup,
 }

@@ -12,6 +12,21 @@ public static class WaypointLabels
     public const string GatewayName = "gateway.networking.k8s.io/gateway-name";
     public const string NamespaceName = "kubernetes.io/metadata.name";
     public const string InboundBindingAnnotation = "ambient.istio.io/waypoint-inbound-binding";
+    public const string UseWaypointCanary = "istio.io/use-waypoint-canary";
+    public const string UseWaypointCanaryNamespace = "istio.io/use-waypoint-canary-namespace";
+
+    /// <summary>Annotation: the canary's share of new connections, an integer 0..100 (Go <c>strconv.Atoi</c>).</summary>
+    public const string CanaryWeightAnnotation = "istio.io/use-waypoint-canary-weight";
+
+    /// <summary>Annotation on a ServiceEntry; <c>RACE_FIRST_TCP_CONNECT</c> (any case) needs a waypoint (W13).</summary>
+    public const string ConnectStrategyAnnotation = "istio.io/connect-strategy";
+    public const string RaceFirstTcpConnect = "RACE_FIRST_TCP_CONNECT";
+
+    /// <summary>Annotation istiod's auto-registration writes on the WorkloadEntries it creates.</summary>
+    public const string AutoRegistrationGroupAnnotation = "istio.io/autoRegistrationGroup";
+
+    /// <summary>Annotation the mutation writes beside the <c>istio.io/waypoint-for</c> it stamps (spec section 6).</summary>
+    public const string DefaultedAnnotation = "waypoint.istio.io/defaulted";
 
     /// <summary>The exact value that opts an object out of its namespace's waypoint.</summary>
     public const string OptOut = "none";

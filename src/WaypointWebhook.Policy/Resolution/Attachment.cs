@@ -1,4 +1,3 @@
-using System.Globalization;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Policy.Resolution;
@@ -14,21 +13,32 @@ public static class Attachment
     public const string FromSelector = "Selector";
 
     /// <summary>
-    /// The listener whose allowedRoutes decide. With the inbound-binding annotation: <c>PROTOCOL/PORT</c>
-    /// picks the first listener on that port, <c>PROXY</c> the first <c>istio.io/PROXY</c> listener and
-    /// <c>NONE</c> none; otherwise the first HBONE listener on 15008.
+    /// The listener whose allowedRoutes decide, as istiod's <c>findBoundListener</c> and <c>makeAllowedRoutes</c>
+    /// choose it: a binding with a port picks the first listener on that port, else <c>PROXY</c> the first
+    /// <c>istio.io/PROXY</c> listener (<c>NONE</c> picks nothing); no binding, or one that picked nothing, falls
+    /// back to the first HBONE listener on 15008; none at all means <c>Same</c> (a null listener).
     /// </summary>
     public static (int Index, ListenerInfo? Listener) AttachmentListener(GatewayInfo gateway, string? inboundBinding)
     {
-        Func<ListenerInfo, bool> pick = inboundBinding switch
+        var binding = InboundBinding.Parse(inboundBinding);
+        Func<ListenerInfo, bool>? bound = binding switch
         {
-            null => l => l.Port == ListenerProtocols.HbonePort && l.Protocol == ListenerProtocols.Hbone,
-            "NONE" => _ => false,
-            "PROXY" => l => l.Protocol == ListenerProtocols.Proxy,
-            _ when BindingPort(inboundBinding) is { } port => l => l.Port == port,
-            _ => l => l.Port == ListenerProtocols.HbonePort && l.Protocol == ListenerProtocols.Hbone,
+            null => null,
+            { Port: not 0 } => l => l.Port == binding.Port,
+            { Protocol: InboundBinding.ProtocolProxy } => l => l.Protocol == ListenerProtocols.Proxy,
+            _ => null,
         };
 
+        if (bound is not null && First(gateway, bound) is { Index: >= 0 } found)
+        {
+            return found;
+        }
+
+        return First(gateway, l => l.Port == ListenerProtocols.HbonePort && l.Protocol == ListenerProtocols.Hbone);
+    }
+
+    private static (int Index, ListenerInfo? Listener) First(GatewayInfo gateway, Func<ListenerInfo, bool> pick)
+    {
         for (var i = 0; i < gateway.Listeners.Count; i++)
         {
             if (pick(gateway.Listeners[i]))
@@ -51,12 +61,4 @@ public static class Attachment
             FromSelector => LabelSelectors.Matches(listener!.Namespaces!.Selector, consumerLabels),
             _ => consumer == gateway.Namespace, // Same, and any value the Gateway API does not define
         };
-
-    private static int? BindingPort(string binding)
-    {
-        var slash = binding.IndexOf('/');
-        return slash > 0 && int.TryParse(binding.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? port
-            : null;
-    }
 }

@@ -30,9 +30,9 @@ public abstract record ResolvedWaypoint(ObjectKey Key)
             return new MissingGateway(target);
         }
 
-        if (!classes.IsWaypoint(gateway.ClassName))
+        if (!classes.IsWaypoint(gateway))
         {
-            return new NonWaypointGateway(target, gateway, view.GetGatewayClass(gateway.ClassName)?.ControllerName);
+            return new NonWaypointGateway(target, gateway, classes.ControllerOf(gateway.ClassName), classes.IsKnownNonWaypoint(gateway));
         }
 
         var (_, listener) = Attachment.AttachmentListener(gateway, classes.InboundBindingOf(gateway));

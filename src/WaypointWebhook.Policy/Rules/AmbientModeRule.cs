@@ -19,9 +19,9 @@ public static class AmbientModeRule
                        && c.NamesWaypoint)
             .Reports("W11", ReasonCodes.NotInAmbient, Verdict.Warn, WaypointLabels.UseWaypoint, c =>
                 c.Subject.Kind == SubjectKind.Namespace
-                    ? $"{c.Who}: {c.Reference} has no effect yet: the namespace is not in ambient mode. " +
+                    ? $"{c.Who}: {c.Reference}: istiod binds the waypoint, but the namespace is not in ambient mode, so ztunnel captures none of its traffic and the waypoint sees none of it. " +
                       $"Fix: kubectl label namespace {c.ConsumerNamespace} {WaypointLabels.DataplaneMode}=ambient"
-                    : $"{c.Who}: {c.Reference} has no effect yet: neither it nor namespace {c.ConsumerNamespace} is in ambient mode. " +
+                    : $"{c.Who}: {c.Reference}: istiod binds the waypoint, but neither it nor namespace {c.ConsumerNamespace} is in ambient mode, so ztunnel captures none of its traffic. " +
                       $"Fix: kubectl label namespace {c.ConsumerNamespace} {WaypointLabels.DataplaneMode}=ambient");
     }
 }

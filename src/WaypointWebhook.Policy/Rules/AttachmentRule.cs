@@ -15,9 +15,9 @@ public static class AttachmentRule
     {
         rules.RuleFor(c => c.Waypoint)
             .Must(w => w is null || w.AttachmentAllowed)
-            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict, c => c.UseWaypointField, c => c.Enrollment.Labels.Field, EnrollmentCheck.AboutWaypoint((c, w) =>
-                $"{c.Who}: {c.Reference} refers to waypoint {w}, whose {Why(c, w)}, so namespace {c.ConsumerNamespace} may not use it " +
-                $"and istiod would silently ignore the reference. Fix: on the Gateway's {ListenerName(w)}, set allowedRoutes.namespaces.from: " +
+            .Reports("W8", ReasonCodes.AttachmentDenied, Verdict, c => c.UseWaypointField, Scope, EnrollmentCheck.AboutWaypoint((c, w) =>
+                $"{c.Who}: {c.Reference} refers to waypoint {w}, whose {Why(c, w)}, so namespace {c.ConsumerNamespace} may not use it; " +
+                $"{Istiod.Outcome(c.Subject, ReasonCodes.AttachmentDenied)} Fix: on the Gateway's {ListenerName(w)}, set allowedRoutes.namespaces.from: " +
                 $"All, or from: Selector with a selector that matches {c.ConsumerNamespace} (e.g. matchLabels " +
                 $"{WaypointLabels.NamespaceName}: {c.ConsumerNamespace})."));
     }
@@ -26,6 +26,10 @@ public static class AttachmentRule
     /// A selector judged on a namespace nobody could describe (created a moment ago, not yet in the view,
     /// and the API server did not answer) would deny on a guess: warn instead (spec section 3).
     /// </summary>
+    /// <summary>A Namespace whose label change broke a Selector attachment keeps the deny on UPDATE (spec section 5).</summary>
+    private static string Scope(EnrollmentCheck c) =>
+        c.LabelChangeBrokeAttachment ? ChangeDetector.NamespaceLabelsScope : c.Enrollment.Labels.Field;
+
     private static Verdict Verdict(EnrollmentCheck c) =>
         c.ConsumerNamespaceUnconfirmed && Attachment.FromOf(c.Waypoint?.AttachmentListener) == Attachment.FromSelector
             ? Model.Verdict.Warn

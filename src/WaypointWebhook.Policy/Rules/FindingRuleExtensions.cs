@@ -13,7 +13,8 @@ namespace WaypointWebhook.Policy.Rules;
 /// The finding's message. Carried here rather than as FluentValidation's message, which FluentValidation
 /// formats as a template: a user value such as <c>p-{PropertyName}</c> inside it would be substituted.
 /// </param>
-public sealed record FindingTag(string Rule, string Field, string Scope, string? Gateway = null, string Message = "");
+/// <param name="Reason">The reason code when it depends on the object (W12, C3: the reason of the failure); else FluentValidation's ErrorCode.</param>
+public sealed record FindingTag(string Rule, string Field, string Scope, string? Gateway = null, string Message = "", string? Reason = null);
 
 public static class FindingRuleExtensions
 {
@@ -65,6 +66,20 @@ public static class FindingRuleExtensions
             .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x), MessageFor(x, verdict(x), message)))
             .WithMessage(NoTemplate);
 
+    /// <summary>A rule whose id and reason code depend on the object: the failure it reports (W12, C3/C4).</summary>
+    public static IRuleBuilderOptions<T, TProperty> Reports<T, TProperty>(
+        this IRuleBuilderOptions<T, TProperty> rule,
+        Func<T, string> ruleId,
+        Func<T, string> reason,
+        Func<T, Verdict> verdict,
+        Func<T, string> field,
+        Func<T, string> scope,
+        Func<T, string> message) =>
+        rule.WithErrorCode("-")
+            .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
+            .WithState(x => new FindingTag(ruleId(x), field(x), scope(x), null, MessageFor(x, verdict(x), message), reason(x)))
+            .WithMessage(NoTemplate);
+
     /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
     public static IRuleBuilderOptions<EnrollmentCheck, TProperty> Reports<TProperty>(
         this IRuleBuilderOptions<EnrollmentCheck, TProperty> rule,
@@ -80,7 +95,7 @@ public static class FindingRuleExtensions
         var tag = (FindingTag)failure.CustomState;
         return new Finding(
             tag.Rule,
-            failure.ErrorCode,
+            tag.Reason ?? failure.ErrorCode,
             failure.Severity == Severity.Error ? Verdict.Deny : Verdict.Warn,
             tag.Field,
             tag.Message,

@@ -5,8 +5,9 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Policy.Rules;
 
 /// <summary>
-/// G3: Istio's own waypoint (controller <c>istio.io/mesh-controller</c>) serves exactly one listener,
-/// HBONE on 15008; istiod marks any other listener <c>Accepted=False</c>.
+/// G3: Istio's own waypoints (controllers <c>istio.io/mesh-controller</c> and
+/// <c>istio.io/agentgateway-waypoint-controller</c>) serve exactly one listener, HBONE on 15008; istiod marks
+/// any other listener <c>Accepted=False</c>.
 /// </summary>
 public static class ListenerShapeRule
 {
@@ -14,14 +15,14 @@ public static class ListenerShapeRule
     {
         rules.RuleFor(c => c.Gateway.Listeners)
             .Must(listeners => listeners.Count == 1 && IsHbone(listeners[0]))
-            .When(c => c.Controller == WaypointControllers.Mesh)
+            .When(c => c.Controller is WaypointControllers.Mesh or WaypointControllers.AgentGateway)
             .Reports(
                 "G3",
                 ReasonCodes.UnexpectedListener,
                 _ => Verdict.Warn,
                 _ => "spec.listeners",
                 _ => GatewayCheck.Scope,
-                c => $"{c.Object}: a waypoint of {WaypointControllers.Mesh} needs exactly one listener, HBONE on port 15008; " +
+                c => $"{c.Object}: a waypoint of {c.Controller} needs exactly one listener, HBONE on port 15008; " +
                      $"{Describe(c.Gateway.Listeners)}. Fix: use one listener {{name: mesh, port: 15008, protocol: HBONE}}.");
     }
 

@@ -19,24 +19,26 @@ public static class ReferenceSyntaxRules
             .When(c => c.NamesWaypoint)
             .Reports("W1", ReasonCodes.InvalidLabelValue, Verdict.Deny, WaypointLabels.UseWaypoint, InvalidName);
 
-        // W2: the namespace half of a cross-namespace reference.
+        // W2: the namespace half of a cross-namespace reference. istiod reads it only beside a
+        // use-waypoint that names a waypoint: after `none`, or alone, it is never read (W3, W4).
         rules.RuleFor(c => c.UseWaypointNamespace)
             .Must((c, _) => c.IsNamespaceValid)
-            .When(c => c.HasUseWaypointNamespace)
+            .When(c => c.HasUseWaypointNamespace && c.NamesWaypoint)
             .Reports("W2", ReasonCodes.InvalidLabelValue, Verdict.Deny, WaypointLabels.UseWaypointNamespace, c =>
                 $"{c.Who}: label {WaypointLabels.UseWaypointNamespace}=\"{Text.Quote(c.UseWaypointNamespace)}\" is not a valid namespace name " +
                 "(a lowercase DNS-1123 label of at most 63 characters), so no waypoint can be found there. " +
                 $"Fix: set it to the namespace of the waypoint Gateway{Text.Suggest(c.UseWaypointNamespace, KubernetesNames.IsDns1123Label)}, " +
                 $"or remove it when the waypoint is in {c.ConsumerNamespace}.");
 
-        // W3: the namespace label alone does nothing.
+        // W3: the namespace label alone is never read. istiod then inherits the namespace's waypoint, so the
+        // object is served as before: a warning, not a deny (decision D1, RULES-V2-DECISIONS.md).
         rules.RuleFor(c => c.UseWaypointNamespace)
             .Must((c, _) => c.UseWaypoint is not null)
             .When(c => c.HasUseWaypointNamespace)
-            .Reports("W3", ReasonCodes.NamespaceWithoutWaypoint, Verdict.Deny, WaypointLabels.UseWaypointNamespace, c =>
+            .Reports("W3", ReasonCodes.NamespaceWithoutWaypoint, Verdict.Warn, WaypointLabels.UseWaypointNamespace, c =>
                 $"{c.Who}: label {WaypointLabels.UseWaypointNamespace}={Text.Quote(c.UseWaypointNamespace)} is set without " +
-                $"{WaypointLabels.UseWaypoint}, and istiod ignores it. Fix: add {WaypointLabels.UseWaypoint}=<waypoint name> " +
-                $"beside it, or remove {WaypointLabels.UseWaypointNamespace}.");
+                $"{WaypointLabels.UseWaypoint}, and istiod ignores it: the object uses namespace {c.ConsumerNamespace}'s waypoint, if any. " +
+                $"Fix: add {WaypointLabels.UseWaypoint}=<waypoint name> beside it, or remove {WaypointLabels.UseWaypointNamespace}.");
 
         // W4: opting out makes the namespace label meaningless.
         rules.RuleFor(c => c.UseWaypointNamespace)

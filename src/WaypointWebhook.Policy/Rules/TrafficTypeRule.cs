@@ -23,7 +23,7 @@ public static class TrafficTypeRule
                 var needs = c.Enrollment.Needs == TrafficNeed.Service ? TrafficTypes.Service : TrafficTypes.Workload;
                 var sender = c.Enrollment.IsObjectLevel ? c.Subject.Object.Kind : "ServiceEntry endpoint";
                 return $"{c.Who}: {c.Reference} refers to waypoint {w}, which {Accepts(w)}, but a {sender} needs {needs} " +
-                       $"traffic; istiod would silently skip it and no L7 policy applies. Fix: {FixFor(w, needs)}";
+                       $"traffic; {Istiod.Outcome(c.Subject, ReasonCodes.UnsupportedTrafficType)} No L7 policy applies. Fix: {FixFor(w, needs)}";
             }));
 
         // W9: a namespace waypoint serves the namespace's Services (service) and Pods (workload). Pods

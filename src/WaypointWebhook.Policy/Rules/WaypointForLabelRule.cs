@@ -6,7 +6,8 @@ namespace WaypointWebhook.Policy.Rules;
 
 /// <summary>
 /// G1: <c>istio.io/waypoint-for</c> on a Gateway or GatewayClass must be one of the four values istiod
-/// knows, matched case-sensitively; anything else makes the waypoint accept no traffic.
+/// knows, matched case-sensitively; anything else makes the waypoint accept no traffic. Denied on waypoints
+/// only: an ingress Gateway carrying the label is deployed and served normally (decision D4).
 /// </summary>
 public static class WaypointForLabelRule
 {
@@ -19,7 +20,7 @@ public static class WaypointForLabelRule
             .Reports(
                 "G1",
                 ReasonCodes.InvalidTrafficType,
-                _ => Verdict.Deny,
+                c => c.IsWaypoint ? Verdict.Deny : Verdict.Warn,
                 _ => $"metadata.labels[{WaypointLabels.WaypointFor}]",
                 _ => GatewayCheck.Scope,
                 c =>
@@ -29,7 +30,7 @@ public static class WaypointForLabelRule
                         ? $"use the lowercase value \"{lower}\""
                         : "use one of service (the default), workload, all, none";
                     return $"{c.Object}: label {WaypointLabels.WaypointFor}=\"{Text.Quote(c.WaypointFor)}\" is not one of service, workload, " +
-                           $"all, none (case-sensitive); istiod would make the waypoint accept no traffic. Fix: {fix}.";
+                           $"all, none (case-sensitive); istiod would make {(c.IsWaypoint ? "the waypoint" : "it, were it used as a waypoint,")} accept no traffic. Fix: {fix}.";
                 });
     }
 }

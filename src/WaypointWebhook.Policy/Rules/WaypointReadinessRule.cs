@@ -23,7 +23,7 @@ public static class WaypointReadinessRule
                 c => c.UseWaypointField,
                 c => c.Enrollment.Labels.Field,
                 c => $"{c.Who}: {c.Reference} refers to waypoint Gateway {c.Target}, which does not exist; until it does, " +
-                     $"traffic bypasses any waypoint. Fix: create it (istioctl waypoint apply -n {c.Target?.Namespace} " +
+                     $"{Istiod.Outcome(c.Subject, ReasonCodes.WaypointIsNotReady)} Fix: create it (istioctl waypoint apply -n {c.Target?.Namespace} " +
                      $"--name {c.Target?.Name}) or correct the name.");
 
         // A Gateway with no status at all comes from a manifest file (the API server always defaults one),
@@ -37,7 +37,7 @@ public static class WaypointReadinessRule
                 c => c.UseWaypointField,
                 c => c.Enrollment.Labels.Field,
                 EnrollmentCheck.AboutWaypoint((c, w) =>
-                    $"{c.Who}: waypoint {w} has no status.addresses yet (not programmed); traffic bypasses it until " +
-                    $"it is. Check: kubectl get gateway -n {w.Namespace} {w.Name}"));
+                    $"{c.Who}: waypoint {w} has no status.addresses yet (not programmed); until it is, " +
+                    $"{Istiod.Outcome(c.Subject, ReasonCodes.WaypointIsNotReady)} Check: kubectl get gateway -n {w.Namespace} {w.Name}"));
     }
 }

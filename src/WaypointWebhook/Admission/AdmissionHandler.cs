@@ -141,7 +141,11 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var response = new AdmissionResponse { Uid = review.Identity.Uid, Allowed = true };
         if (subject is GatewaySubject gateway && policy.DefaultTrafficType(review.Operation, gateway, view) is { } trafficType)
         {
-            response.Patch = JsonPatch.AddLabel(review.Object, WaypointLabels.WaypointFor, trafficType);
+            // The annotation records that the webhook stamped the label, not a person (spec sections 6, 7).
+            response.Patch = JsonPatch.AddLabelAndAnnotation(
+                review.Object,
+                (WaypointLabels.WaypointFor, trafficType),
+                (WaypointLabels.DefaultedAnnotation, WaypointLabels.WaypointFor));
             response.PatchType = JsonPatch.PatchType;
         }
 

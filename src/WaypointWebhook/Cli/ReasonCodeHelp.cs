@@ -15,9 +15,9 @@ public sealed record ReasonCodeHelp(string Code, string Level, string Short, str
         new(ReasonCodes.InvalidLabelValue, "error",
             "A waypoint label has a value istiod cannot use.",
             "istio.io/use-waypoint is neither \"none\" nor a Gateway name (None, NONE and \"\" are not the opt-out), istio.io/use-waypoint-namespace is not a namespace name, or istio.io/ingress-use-waypoint is not a Go boolean (warning). istiod ignores such a label without telling anyone."),
-        new(ReasonCodes.NamespaceWithoutWaypoint, "error",
+        new(ReasonCodes.NamespaceWithoutWaypoint, "warning",
             "istio.io/use-waypoint-namespace without istio.io/use-waypoint.",
-            "istio.io/use-waypoint-namespace is read only beside istio.io/use-waypoint on the same object; alone it is ignored and the object uses no waypoint."),
+            "istio.io/use-waypoint-namespace is read only beside istio.io/use-waypoint on the same object; alone it is ignored and the object uses its namespace's waypoint, if any."),
         new(ReasonCodes.IgnoredLabel, "warning",
             "A waypoint label that istiod ignores.",
             "istio.io/use-waypoint-namespace beside istio.io/use-waypoint: none, which opts out of every waypoint: the namespace label has no effect."),
@@ -45,6 +45,12 @@ public sealed record ReasonCodeHelp(string Code, string Level, string Short, str
         new(ReasonCodes.UnexpectedListener, "warning",
             "A waypoint without exactly one HBONE listener on port 15008.",
             "A Gateway of an Istio waypoint controller should have exactly one listener, on port 15008 with protocol HBONE; istiod may pick another listener or none."),
+        new(ReasonCodes.WaypointMissing, "warning",
+            "A ServiceEntry that needs a waypoint is bound to none.",
+            "A ServiceEntry with a wildcard host, or with istio.io/connect-strategy RACE_FIRST_TCP_CONNECT, is bound to no waypoint (its own or its namespace's); istiod writes istio.io/WaypointMissing and the ServiceEntry does not apply to ambient clients."),
+        new(ReasonCodes.CrossNamespaceWaypointForbidden, "error",
+            "A ServiceEntry with NAMESPACE visibility names a waypoint in another namespace.",
+            "Under meshConfig serviceEntryVisibility NAMESPACE (mirrored in Webhook:ServiceEntryVisibility), istiod refuses a ServiceEntry's waypoint in another namespace and writes WaypointBound=False."),
     ];
 
     private static readonly Dictionary<string, ReasonCodeHelp> ByCode = All.ToDictionary(h => h.Code, StringComparer.Ordinal);

@@ -37,13 +37,20 @@ public sealed class ObjectMeta
     public Dictionary<string, string?>? Labels { get; set; }
 
     /// <summary>
-    /// Only <c>ambient.istio.io/waypoint-inbound-binding</c> is kept: other annotations (a 3 KB
-    /// last-applied-configuration, say) are skipped without allocating.
+    /// Only the annotations the rules read are kept: other annotations (a 3 KB last-applied-configuration,
+    /// say) are skipped without allocating.
     /// </summary>
-    [JsonPropertyName("annotations")]
-    [JsonConverter(typeof(InboundBindingAnnotationConverter))]
-    public string? InboundBinding { get; set; }
+    [JsonConverter(typeof(AnnotationsConverter))]
+    public KeptAnnotations? Annotations { get; set; }
+
+    /// <summary><c>ambient.istio.io/waypoint-inbound-binding</c>, null when absent.</summary>
+    [JsonIgnore]
+    public string? InboundBinding => Annotations?.InboundBinding;
+
+    /// <summary>Only <c>controller</c> is read: an owner that is a controller made this object (spec section 2).</summary>
+    public List<OwnerReference?>? OwnerReferences { get; set; }
 }
+
 
 /// <summary>The spec fields of every handled kind, by the name each kind gives them.</summary>
 public sealed class ObjectSpec
@@ -71,7 +78,17 @@ public sealed class ObjectSpec
 
     /// <summary>CronJob: <c>spec.jobTemplate.spec.template</c>.</summary>
     public JobTemplate? JobTemplate { get; set; }
+
+    /// <summary>ServiceEntry: a wildcard host needs a waypoint (W13).</summary>
+    public List<string?>? Hosts { get; set; }
+
+    /// <summary>Gateway: <c>spec.infrastructure.labels</c> go onto its pods (a sandwich waypoint).</summary>
+    public LabelsOnly? Infrastructure { get; set; }
+
+    /// <summary>WorkloadGroup: <c>spec.metadata.labels</c>, the labels its WorkloadEntries get.</summary>
+    public LabelsOnly? Metadata { get; set; }
 }
+
 
 public sealed class ObjectStatus
 {
@@ -127,12 +144,18 @@ public sealed class LabelSelectorRequirementSpec
 
 public sealed class Endpoint
 {
+    /// <summary>On UPDATE, endpoints are paired with the old object's by address (istiod's key).</summary>
+    public string? Address { get; set; }
+
     public Dictionary<string, string?>? Labels { get; set; }
 }
 
 public sealed class PodTemplate
 {
     public ObjectMeta? Metadata { get; set; }
+
+    /// <summary>WorkloadGroup: <c>spec.template.labels</c>, under <c>spec.metadata.labels</c>.</summary>
+    public Dictionary<string, string?>? Labels { get; set; }
 }
 
 public sealed class JobTemplate

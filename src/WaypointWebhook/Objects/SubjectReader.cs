@@ -18,7 +18,7 @@ public static class SubjectReader
         var reference = new ObjectRef(kind.Kind, ns, name);
         var labels = Labels(meta?.Labels);
 
-        return kind.Subject switch
+        Subject subject = kind.Subject switch
         {
             SubjectKind.Namespace => Single(reference, SubjectKind.Namespace, new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Service),
             SubjectKind.Service => new EnrollingSubject(
@@ -37,12 +37,35 @@ public static class SubjectReader
                 SubjectKind.PodTemplate,
                 new EnrollmentLabels(Labels(PodTemplateOf(kind, obj)?.Metadata?.Labels), kind.LabelsField),
                 TrafficNeed.Workload),
+            SubjectKind.WorkloadGroup => Single(
+                reference,
+                SubjectKind.WorkloadGroup,
+                new EnrollmentLabels(Labels(obj.Spec?.Metadata?.Labels), HandledKinds.WorkloadGroupLabels, Labels(obj.Spec?.Template?.Labels), HandledKinds.WorkloadGroupTemplateLabels),
+                TrafficNeed.Workload),
             SubjectKind.ServiceEntry => ServiceEntry(reference, labels, obj.Spec?.Endpoints),
             SubjectKind.Gateway => new GatewaySubject(ToGateway(obj, ns ?? "default")),
             SubjectKind.GatewayClass => new GatewayClassSubject(ToGatewayClass(obj)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Subject, "unhandled subject kind"),
         };
+
+        return subject is EnrollingSubject enrolling
+            ? enrolling with
+            {
+                MadeByController = IsMadeByController(kind, meta),
+                Annotations = meta?.Annotations?.ToDictionary(),
+                // W13 reads only whether a host is a wildcard: one is kept, however many hosts there are.
+                Hosts = kind.Subject == SubjectKind.ServiceEntry && obj.Spec?.Hosts?.FirstOrDefault(h => h?.StartsWith('*') == true) is { } wildcard ? [wildcard] : null,
+            }
+            : subject;
     }
+
+    /// <summary>
+    /// Whether a controller wrote the object: an owner with <c>controller: true</c> (a ReplicaSet's Pod, a
+    /// Deployment's ReplicaSet, a CronJob's Job), or a WorkloadEntry of istiod's auto-registration.
+    /// </summary>
+    private static bool IsMadeByController(HandledKind kind, ObjectMeta? meta) =>
+        meta?.OwnerReferences?.Any(owner => owner?.Controller == true) == true
+        || (kind.Subject == SubjectKind.WorkloadEntry && meta?.Annotations?.Get(WaypointLabels.AutoRegistrationGroupAnnotation) is not null);
 
     /// <summary>The pod template a workload kind runs: a CronJob's is one level further down, in its job template.</summary>
     private static PodTemplate? PodTemplateOf(HandledKind kind, KubeObject obj) =>
@@ -70,13 +93,15 @@ public static class SubjectReader
             Labels(meta?.Labels),
             meta?.InboundBinding,
             projected,
-            obj.Status is null ? null : obj.Status.Addresses is { Count: > 0 });
+            obj.Status is null ? null : obj.Status.Addresses is { Count: > 0 },
+            obj.Spec?.Infrastructure?.Labels is { Count: > 0 } infrastructure ? Labels(infrastructure) : null);
     }
 
     public static GatewayClassInfo ToGatewayClass(KubeObject obj) =>
         new(NameOf(obj.Metadata, null), obj.Spec?.ControllerName, Labels(obj.Metadata?.Labels), obj.Metadata?.InboundBinding);
 
-    public static NamespaceInfo ToNamespace(KubeObject obj) => new(NameOf(obj.Metadata, null), Labels(obj.Metadata?.Labels));
+    public static NamespaceInfo ToNamespace(KubeObject obj) =>
+        new(NameOf(obj.Metadata, null), Labels(obj.Metadata?.Labels), obj.Metadata?.Annotations?.ToDictionary());
 
     private static EnrollingSubject Single(ObjectRef reference, SubjectKind kind, EnrollmentLabels labels, TrafficNeed needs) =>
         new(reference, kind, [new Enrollment(labels, needs)]);
@@ -90,7 +115,11 @@ public static class SubjectReader
         for (var i = 0; i < (endpoints?.Count ?? 0); i++)
         {
             // An endpoint's labels are its own: the ServiceEntry's labels are not inherited.
-            enrollments.Add(new Enrollment(new EnrollmentLabels(Labels(endpoints![i]?.Labels), $"spec.endpoints[{i}].labels"), TrafficNeed.Workload, IsObjectLevel: false));
+            enrollments.Add(new Enrollment(
+                new EnrollmentLabels(Labels(endpoints![i]?.Labels), $"spec.endpoints[{i}].labels"),
+                TrafficNeed.Workload,
+                IsObjectLevel: false,
+                Address: endpoints[i]?.Address is { Length: > 0 } address ? address : null));
         }
 
         return new EnrollingSubject(reference, SubjectKind.ServiceEntry, enrollments);

@@ -2,7 +2,9 @@ using FluentValidation;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
 using WaypointWebhook.Policy.Syntax;
+using Model = WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Settings;
 
@@ -57,6 +59,54 @@ public sealed class WebhookSettings
     /// <summary>How often the certificate files are checked for a rotation.</summary>
     public double CertificateReloadSeconds { get; set; } = 10;
 
+    /// <summary>Whether <c>/mutate</c> stamps <c>istio.io/waypoint-for: service</c> on waypoint Gateways (spec section 6).</summary>
+    public bool MutationEnabled { get; set; } = true;
+
+    /// <summary>
+    /// A mirror of istiod's meshConfig <c>serviceEntryVisibility</c>, for rule W14; null (not configured): W14
+    /// is not checked, since the webhook cannot read istiod's mesh configuration.
+    /// </summary>
+    public VisibilitySettings? ServiceEntryVisibility { get; set; }
+
+    /// <summary><c>Webhook:ServiceEntryVisibility</c>: the default and the policies, first match wins.</summary>
+    public sealed class VisibilitySettings
+    {
+        /// <summary><c>PUBLIC</c>, <c>NAMESPACE</c> or <c>NONE</c>, as in meshConfig.</summary>
+        public string Default { get; set; } = Model.ServiceEntryVisibility.Public;
+
+        public List<VisibilityPolicySettings> Policies { get; set; } = [];
+    }
+
+    /// <summary>One policy: a visibility for the namespaces its selector matches (no selector: every namespace).</summary>
+    public sealed class VisibilityPolicySettings
+    {
+        public string Visibility { get; set; } = string.Empty;
+
+        public SelectorSettings? NamespaceSelector { get; set; }
+    }
+
+    /// <summary>A Kubernetes label selector, as configuration binds it.</summary>
+    public sealed class SelectorSettings
+    {
+        public Dictionary<string, string> MatchLabels { get; set; } = [];
+
+        public List<RequirementSettings> MatchExpressions { get; set; } = [];
+
+        public LabelSelector ToSelector() =>
+            new(
+                MatchLabels.ToDictionary(p => p.Key, p => (string?)p.Value),
+                MatchExpressions.Select(e => new LabelSelectorRequirement(e.Key, e.Operator, e.Values.Select(v => (string?)v).ToList())).ToList());
+    }
+
+    public sealed class RequirementSettings
+    {
+        public string? Key { get; set; }
+
+        public string? Operator { get; set; }
+
+        public List<string> Values { get; set; } = [];
+    }
+
     public static WebhookSettings Load(IConfiguration configuration)
     {
         var settings = new WebhookSettings();
@@ -96,6 +146,12 @@ public sealed class WebhookSettings
         WaypointControllers = WaypointControllers.ToHashSet(StringComparer.Ordinal),
         WaypointClassNames = WaypointClassNames.ToHashSet(StringComparer.Ordinal),
         ExcludedNamespaces = ExcludedNamespaces.Concat(OwnNamespace is { Length: > 0 } own ? [own] : []).ToHashSet(StringComparer.Ordinal),
+        MutationEnabled = MutationEnabled,
+        ServiceEntryVisibility = ServiceEntryVisibility is { } visibility
+            ? new Model.ServiceEntryVisibility(
+                visibility.Default.ToUpperInvariant(),
+                visibility.Policies.Select(p => new VisibilityPolicy(p.Visibility.ToUpperInvariant(), p.NamespaceSelector?.ToSelector())).ToList())
+            : null,
     };
 }
 
@@ -123,7 +179,19 @@ public sealed class WebhookSettingsValidator : AbstractValidator<WebhookSettings
         RuleFor(s => s.RequestBodyTimeoutSeconds).InclusiveBetween(1, 60).WithMessage("must be between 1 and 60 seconds");
         RuleFor(s => s.MaxConnections).InclusiveBetween(1, 10_000).WithMessage("must be between 1 and 10000");
         RuleFor(s => s.MaxStreamsPerConnection).InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000");
+        RuleFor(s => s.ServiceEntryVisibility!.Default).Must(IsVisibility).When(s => s.ServiceEntryVisibility is not null)
+            .WithName("ServiceEntryVisibility:Default").WithMessage(s => $"must be PUBLIC, NAMESPACE or NONE, not \"{s.ServiceEntryVisibility!.Default}\"");
+        RuleForEach(s => s.ServiceEntryVisibility == null ? NoPolicies : s.ServiceEntryVisibility.Policies)
+            .Must(p => IsVisibility(p.Visibility)).WithName("ServiceEntryVisibility:Policies")
+            .WithMessage((_, p) => $"a policy's Visibility must be PUBLIC, NAMESPACE or NONE, not \"{p.Visibility}\"");
+        RuleForEach(s => s.ServiceEntryVisibility == null ? NoPolicies : s.ServiceEntryVisibility.Policies)
+            .Must(p => p.NamespaceSelector is null || LabelSelectors.Problem(p.NamespaceSelector.ToSelector()) is null).WithName("ServiceEntryVisibility:Policies")
+            .WithMessage((_, p) => $"a policy's NamespaceSelector is invalid: {LabelSelectors.Problem(p.NamespaceSelector!.ToSelector())}");
     }
+
+    private static readonly List<WebhookSettings.VisibilityPolicySettings> NoPolicies = [];
+
+    private static bool IsVisibility(string? value) => Model.ServiceEntryVisibility.IsKnown(value?.ToUpperInvariant());
 
     private static bool OneOf(string? value, params string[] allowed) =>
         allowed.Any(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));

@@ -48,7 +48,7 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
             }
         }
 
-        Assert.Equal(HandledKinds.All.Select(k => (k.Group, k.Resource)).ToHashSet(), ruled);
+        Assert.Equal(HandledKinds.Admitted.Select(k => (k.Group, k.Resource)).ToHashSet(), ruled);
     }
 
     [Theory]
@@ -91,6 +91,35 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
         Assert.Contains("object.spec.endpoints", conditions);
         Assert.Contains("object.spec.labels", conditions);
         Assert.Contains("istio.io/waypoint-for", conditions);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Rules_v2_kinds_and_keys_reach_the_webhook_only_under_conditions(string overlay)
+    {
+        var webhooks = Webhooks(RenderedManifests.Single(rendered.Overlays[overlay], "ValidatingWebhookConfiguration")).ToList();
+
+        // Every webhook without an objectSelector narrows by matchConditions: nothing else reaches the webhook.
+        Assert.All(webhooks.Where(w => w["objectSelector"] is null), w => Assert.NotEmpty(w["matchConditions"]!.AsArray()));
+
+        // W12: Services and ServiceEntries without their own labels only from namespaces that name a waypoint.
+        foreach (var name in new[] { "inherited-services.waypoint.istio.io", "inherited-service-entries.waypoint.istio.io" })
+        {
+            var webhook = webhooks.Single(w => (string?)w["name"] == name);
+            var expression = webhook["namespaceSelector"]!["matchExpressions"]!.AsArray().Single(e => (string?)e!["key"] == "istio.io/use-waypoint")!;
+            Assert.Equal("Exists", (string?)expression["operator"]);
+            Assert.Equal(name.StartsWith("inherited-services", StringComparison.Ordinal) ? ["services"] : ["serviceentries"], Rules(webhook).SelectMany(r => Strings(r["resources"])));
+        }
+
+        var conditions = string.Join('\n', webhooks.SelectMany(w => w["matchConditions"]?.AsArray() ?? []).Select(c => (string)c!["expression"]!));
+        Assert.Contains("istio.io/use-waypoint-canary", conditions);
+        Assert.Contains("istio.io/use-waypoint-canary-namespace", conditions);
+        Assert.Contains("istio.io/use-waypoint-canary-weight", conditions);
+        Assert.Contains("object.spec.metadata.labels", conditions);
+        Assert.Contains("object.spec.template.labels", conditions);
+        Assert.Contains("istio.io/connect-strategy", conditions);
+        Assert.Contains("ambient.istio.io/waypoint-inbound-binding", conditions);
+        Assert.Contains(webhooks.SelectMany(Rules), r => Strings(r["resources"]).Contains("workloadgroups"));
     }
 
     [Theory]
@@ -251,6 +280,6 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
 
         Assert.True(exit == 0, output + error);
         Assert.Contains($"all {conditions.Count} conditions behave", output);
-        Assert.Equal(8, conditions.Count);
+        Assert.Equal(12, conditions.Count);
     }
 }

@@ -5,8 +5,9 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Objects;
 
 /// <summary>
-/// Reads an annotations map, keeping the one annotation the rules read and materializing no other
-/// value (a <c>last-applied-configuration</c> is tens of kilobytes on every object applied by kubectl).
+/// Reads an annotations map, keeping the few annotations the rules read (<see cref="KeptAnnotations"/>) and
+/// materializing no other value (a <c>last-applied-configuration</c> is tens of kilobytes on every object
+/// applied by kubectl).
 /// </summary>
 /// <remarks>
 /// Annotations are <c>map[string]string</c>: every value is one string (or null) token, so the map is
@@ -15,11 +16,11 @@ namespace WaypointWebhook.Objects;
 /// its input when it reads a stream (a list response, a watch): the whole value is buffered, but the
 /// reader is not a final block. A value of any other type is a JSON error naming the annotation.
 /// </remarks>
-public sealed class InboundBindingAnnotationConverter : JsonConverter<string?>
+public sealed class AnnotationsConverter : JsonConverter<KeptAnnotations?>
 {
     public override bool HandleNull => true;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override KeptAnnotations? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -31,21 +32,30 @@ public sealed class InboundBindingAnnotationConverter : JsonConverter<string?>
             throw new JsonException("metadata.annotations must be an object of strings");
         }
 
-        string? binding = null;
+        var kept = new KeptAnnotations();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var wanted = reader.ValueTextEquals(WaypointLabels.InboundBindingAnnotation);
+            string? wanted = null;
+            foreach (var key in KeptAnnotations.Keys)
+            {
+                if (reader.ValueTextEquals(key))
+                {
+                    wanted = key;
+                    break;
+                }
+            }
+
             reader.Read();
             switch (reader.TokenType)
             {
-                case JsonTokenType.String when wanted:
-                    binding = reader.GetString();
+                case JsonTokenType.String when wanted is not null:
+                    kept.Set(wanted, reader.GetString()!);
                     break;
                 case JsonTokenType.String or JsonTokenType.Null:
                     break;
                 default:
-                    throw new JsonException(wanted
-                        ? $"annotation {WaypointLabels.InboundBindingAnnotation} must be a string"
+                    throw new JsonException(wanted is not null
+                        ? $"annotation {wanted} must be a string"
                         : "metadata.annotations values must be strings");
             }
         }
@@ -55,15 +65,15 @@ public sealed class InboundBindingAnnotationConverter : JsonConverter<string?>
             throw new JsonException("metadata.annotations must be an object of strings");
         }
 
-        return binding;
+        return kept;
     }
 
-    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, KeptAnnotations? value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
-        if (value is not null)
+        foreach (var (key, text) in value?.ToDictionary() ?? new Dictionary<string, string>())
         {
-            writer.WriteString(WaypointLabels.InboundBindingAnnotation, value);
+            writer.WriteString(key, text);
         }
 
         writer.WriteEndObject();
