@@ -38,7 +38,8 @@ public sealed class ScopeTests
             [
                 "use-waypoint.waypoint.istio.io", "use-waypoint-namespace.waypoint.istio.io", "ingress-use-waypoint.waypoint.istio.io",
                 "pod-templates.waypoint.istio.io", "cronjob-templates.waypoint.istio.io", "service-entries.waypoint.istio.io",
-                "workload-entries.waypoint.istio.io", "gateways.waypoint.istio.io",
+                "workload-entries.waypoint.istio.io", "canaries.waypoint.istio.io", "inherited-services.waypoint.istio.io",
+                "inherited-service-entries.waypoint.istio.io", "workload-groups.waypoint.istio.io", "gateways.waypoint.istio.io",
             ],
             validating.Select(w => (string)w!["name"]!));
         Assert.All(validating, w => Assert.Equal($"https://127.0.0.1:{cluster.WebhookPort}/validate", (string?)w!["clientConfig"]!["url"]));
@@ -48,7 +49,7 @@ public sealed class ScopeTests
         Assert.Equal(
             rendered.Split('\n').Count(l => l.TrimStart().StartsWith("- expression:", StringComparison.Ordinal) || l.TrimStart().StartsWith("expression:", StringComparison.Ordinal)),
             validating.Sum(w => w!["matchConditions"]?.AsArray().Count ?? 0));
-        Assert.Equal(7, validating.Sum(w => w!["matchConditions"]?.AsArray().Count ?? 0));
+        Assert.Equal(11, validating.Sum(w => w!["matchConditions"]?.AsArray().Count ?? 0));
 
         var mutating = Assert.Single(cluster.GetJson("get", "mutatingwebhookconfiguration", "waypoint-webhook")["webhooks"]!.AsArray());
         Assert.Equal("defaults.waypoint.istio.io", (string?)mutating!["name"]);
@@ -105,7 +106,7 @@ public sealed class ScopeTests
         { "CronJob without template waypoint labels", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: plain, namespace: NS}\nspec: {schedule: '0 * * * *', jobTemplate: {spec: {template: {metadata: {labels: {app: plain}}, spec: {restartPolicy: Never, containers: [{name: a, image: registry.invalid/a:1}]}}}}}" },
         { "ServiceEntry without waypoint labels", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: plain, namespace: NS}\nspec: {hosts: [a.example.com], endpoints: [{address: 10.0.0.9, labels: {app: a}}]}" },
         { "WorkloadEntry with unrelated spec.labels", "apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: plain, namespace: NS}\nspec: {address: 10.0.0.9, labels: {app: a}}" },
-        { "WorkloadGroup (not a handled kind)", "apiVersion: networking.istio.io/v1\nkind: WorkloadGroup\nmetadata: {name: plain, namespace: NS, labels: {istio.io/use-waypoint: waypoint}}\nspec: {template: {labels: {istio.io/use-waypoint: waypoint}}}" },
+        { "WorkloadGroup whose workloads get no waypoint labels (its own metadata.labels enroll nothing)", "apiVersion: networking.istio.io/v1\nkind: WorkloadGroup\nmetadata: {name: plain, namespace: NS, labels: {istio.io/use-waypoint: waypoint}}\nspec: {metadata: {labels: {app: a}}, template: {labels: {app: a}}}" },
         { "Service in the webhook's own namespace", Service("waypoint-system", "excluded", "istio.io/use-waypoint: waypoint") },
         { "Service in kube-system", Service("kube-system", "excluded", "istio.io/use-waypoint: waypoint") },
     };
@@ -134,7 +135,8 @@ public sealed class ScopeTests
     public static TheoryData<string, string, string, int, int, int> Inside() => new()
     {
         { "Pod with both waypoint labels (judged once)", "Pod", Pod("NS", "both", "istio.io/use-waypoint: waypoint, istio.io/use-waypoint-namespace: NS"), 1, 0, 0 },
-        { "Service with use-waypoint-namespace only", "Service", Service("NS", "ns-only", "istio.io/use-waypoint-namespace: NS"), 1, 0, 1 },
+        { "Service with use-waypoint-namespace only (W3 warns: istiod ignores the label)", "Service", Service("NS", "ns-only", "istio.io/use-waypoint-namespace: NS"), 1, 0, 0 },
+        { "WorkloadGroup whose template names a waypoint", "WorkloadGroup", "apiVersion: networking.istio.io/v1\nkind: WorkloadGroup\nmetadata: {name: wg, namespace: NS}\nspec: {template: {labels: {istio.io/use-waypoint: waypoint}}}", 1, 0, 0 },
         { "Service with ingress-use-waypoint", "Service", Service("NS", "ingress", "istio.io/ingress-use-waypoint: 'true'"), 1, 0, 0 },
         { "Deployment whose template names a waypoint", "Deployment", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tpl, namespace: NS}\nspec: {selector: {matchLabels: {app: tpl}}, template: {metadata: {labels: {app: tpl, istio.io/use-waypoint: waypoint}}, spec: {containers: [{name: a, image: registry.invalid/a:1}]}}}", 1, 0, 0 },
         { "CronJob whose job template names a waypoint", "CronJob", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: tpl, namespace: NS}\nspec: {schedule: '0 * * * *', jobTemplate: {spec: {template: {metadata: {labels: {istio.io/use-waypoint: waypoint}}, spec: {restartPolicy: Never, containers: [{name: a, image: registry.invalid/a:1}]}}}}}", 1, 0, 0 },

@@ -47,6 +47,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         Register("apis/batch/v1/cronjobs", "CronJob", "batch/v1", namespaced: true);
         Register("apis/networking.istio.io/v1/serviceentries", "ServiceEntry", "networking.istio.io/v1", namespaced: true);
         Register("apis/networking.istio.io/v1/workloadentries", "WorkloadEntry", "networking.istio.io/v1", namespaced: true);
+        Register("apis/networking.istio.io/v1/workloadgroups", "WorkloadGroup", "networking.istio.io/v1", namespaced: true);
         Register("apis/gateway.networking.k8s.io/v1/gateways", "Gateway", "gateway.networking.k8s.io/v1", namespaced: true);
         Register("apis/gateway.networking.k8s.io/v1/gatewayclasses", "GatewayClass", "gateway.networking.k8s.io/v1", namespaced: false);
     }

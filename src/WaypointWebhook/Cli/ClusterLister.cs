@@ -17,7 +17,11 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
     /// <summary>Kinds whose own metadata.labels are the only enrollment: a selector per key finds them all.</summary>
     private static readonly Dictionary<SubjectKind, string[]> Selectors = new()
     {
-        [SubjectKind.Service] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint],
+        [SubjectKind.Service] =
+        [
+            WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace, WaypointLabels.IngressUseWaypoint,
+            WaypointLabels.UseWaypointCanary, WaypointLabels.UseWaypointCanaryNamespace,
+        ],
         [SubjectKind.Pod] = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointNamespace],
     };
 
@@ -28,14 +32,12 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
     {
         var subjects = new List<Manifest>();
         var cluster = new List<Manifest>();
+        var enrolledNamespaces = new List<string>();
         foreach (var kind in HandledKinds.All)
         {
             var clusterState = kind.IsClusterState;
-
-            // Cluster state is listed whole (a namespace's waypoint may live elsewhere); subjects only where asked.
-            var scope = clusterState ? null : onlyNamespace;
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var selector in Selectors.GetValueOrDefault(kind.Subject) ?? [null])
+            foreach (var (scope, selector) in Queries(kind, onlyNamespace, enrolledNamespaces))
             {
                 await foreach (var (obj, annotations) in ListAllAsync(kind, scope, selector, cancellationToken).ConfigureAwait(false))
                 {
@@ -58,6 +60,11 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
                     else if (kind.Subject == SubjectKind.Namespace)
                     {
                         subjects.Add(manifest);
+                        if (obj.Metadata?.Labels is { } labels && obj.Metadata.Name is { } name
+                            && (labels.ContainsKey(WaypointLabels.UseWaypoint) || labels.ContainsKey(WaypointLabels.UseWaypointCanary)))
+                        {
+                            enrolledNamespaces.Add(name);
+                        }
                     }
                 }
             }
@@ -77,6 +84,30 @@ public sealed class ClusterLister(IKubernetes client, int pageSize = 500, TextWr
             .ThenBy(m => m.Object.Metadata?.Name, StringComparer.Ordinal)
             .ToList();
         return (subjects, cluster);
+    }
+
+    /// <summary>
+    /// The lists that find every object of a kind the rules can say something about: cluster state whole (a
+    /// namespace's waypoint may live elsewhere); a kind whose own labels are its only enrollment by a selector
+    /// per label key, plus, for Services, every Service of a namespace that names a waypoint (it inherits the
+    /// namespace's, rule W12); every other kind whole, where asked.
+    /// </summary>
+    private static IEnumerable<(string? Namespace, string? Selector)> Queries(HandledKind kind, string? onlyNamespace, IReadOnlyList<string> enrolledNamespaces)
+    {
+        if (kind.IsClusterState)
+        {
+            return [(null, null)];
+        }
+
+        if (Selectors.GetValueOrDefault(kind.Subject) is not { } keys)
+        {
+            return [(onlyNamespace, null)];
+        }
+
+        var bySelector = keys.Select(key => (onlyNamespace, (string?)key));
+        return kind.Subject != SubjectKind.Service
+            ? bySelector
+            : bySelector.Concat(enrolledNamespaces.Where(n => onlyNamespace is null || n == onlyNamespace).Select(n => ((string?)n, (string?)null)));
     }
 
     /// <summary>Rewrites the terminal's current line (carriage return, then erase to its end).</summary>

@@ -32,25 +32,13 @@ public static class HandledKinds
         new("batch", "v1", "CronJob", "cronjobs", SubjectKind.PodTemplate, CronJobTemplateLabels),
         new(IstioNetworking, "v1", "ServiceEntry", "serviceentries", SubjectKind.ServiceEntry),
         new(IstioNetworking, "v1", "WorkloadEntry", "workloadentries", SubjectKind.WorkloadEntry),
+        new(IstioNetworking, "v1", "WorkloadGroup", "workloadgroups", SubjectKind.WorkloadGroup, WorkloadGroupLabels),
         new(GatewayApi, "v1", "Gateway", "gateways", SubjectKind.Gateway),
         new(GatewayApi, "v1", "GatewayClass", "gatewayclasses", SubjectKind.GatewayClass),
     ];
 
-    /// <summary>
-    /// Kinds judged on admission and in manifest files but not yet listed by <c>analyze</c> of a live cluster
-    /// (which iterates <see cref="All"/>): a WorkloadGroup (spec v2). Listing them needs <c>list</c> on
-    /// <c>workloadgroups</c> from whoever runs analyze; that is a change to the CLI, left for its owner.
-    /// </summary>
-    public static readonly IReadOnlyList<HandledKind> AdmissionOnly =
-    [
-        new(IstioNetworking, "v1", "WorkloadGroup", "workloadgroups", SubjectKind.WorkloadGroup, WorkloadGroupLabels),
-    ];
-
-    /// <summary>Every kind the webhook judges on admission: what its validating rules name.</summary>
-    public static IEnumerable<HandledKind> Admitted => All.Concat(AdmissionOnly);
-
     private static readonly Dictionary<(string Group, string Kind), HandledKind> ByGroupKind =
-        All.Concat(AdmissionOnly).ToDictionary(k => (k.Group, k.Kind));
+        All.ToDictionary(k => (k.Group, k.Kind));
 
     public static HandledKind Namespace { get; } = ByGroupKind[(string.Empty, "Namespace")];
 

@@ -48,7 +48,7 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
             }
         }
 
-        Assert.Equal(HandledKinds.Admitted.Select(k => (k.Group, k.Resource)).ToHashSet(), ruled);
+        Assert.Equal(HandledKinds.All.Select(k => (k.Group, k.Resource)).ToHashSet(), ruled);
     }
 
     [Theory]
