@@ -47,7 +47,7 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
     [Fact]
     public async Task Json_findings_of_a_live_cluster_have_no_location_fields_and_the_summary_says_where_from()
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "--kubeconfig", kubeconfig, "-o", "json");
+        var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig, "-o", "json");
 
         Assert.Equal(1, exit);
         var findings = JsonNode.Parse(output)!["findings"]!.AsArray();
@@ -68,7 +68,7 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
         gatewayClass["metadata"]!["annotations"] = new JsonObject { ["waypoint.istio.io/analyze-suppress"] = "InvalidTrafficType" };
         api.Apply(GatewayClasses, gatewayClass);
 
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "--kubeconfig", kubeconfig);
+        var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig);
 
         Assert.Equal(1, exit);
         Assert.Equal(["Error [UnsupportedTrafficType] (Pod default/p0)", "Error [UnsupportedTrafficType] (Pod default/p2)"], AnalyzeRun.Lines(output).Select(l => string.Join(' ', l.Split(' ').Take(4))));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using static WaypointWebhook.Tests.Reviews;
@@ -156,11 +157,29 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     [Fact]
     public async Task Plain_http_to_the_admission_port_does_not_reach_the_webhook()
     {
+        // The port is listening (a refused connection would prove nothing) ...
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Port);
+        var stream = tcp.GetStream();
+
+        // ... and plain HTTP on it is not an admission: Kestrel's TLS layer answers it, not the endpoint.
+        await stream.WriteAsync("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+        var answer = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await stream.CopyToAsync(answer, timeout.Token);
+        var text = Encoding.ASCII.GetString(answer.ToArray());
+
+        // Closed without a byte, not timed out (that would throw): no HTTP answer, so not the endpoint's 400.
+        Assert.Equal("", text);
+
+        // An HTTP client sees the same: the response ended before it began, not a refused connection.
         using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => plain.PostAsync(new Uri($"http://127.0.0.1:{server.Port}/validate"), Json("{}")));
+        Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
 
-        var error = await Record.ExceptionAsync(() => plain.PostAsync(new Uri($"http://127.0.0.1:{server.Port}/validate"), Json("{}")));
-
-        Assert.NotNull(error);
+        // And TLS on the same port is served: the port is the admission port, answering only HTTPS.
+        using var https = await server.Https.PostAsync(new Uri(server.Admission, "/validate"), Json("{}"));
+        Assert.Equal(HttpStatusCode.BadRequest, https.StatusCode);
     }
 
     [Fact]

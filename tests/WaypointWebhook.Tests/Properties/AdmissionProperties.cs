@@ -76,7 +76,10 @@ public sealed class AdmissionProperties
             review =>
             {
                 var outcome = Handlers[0].HandleAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(review.ToJsonString())), AdmissionEndpoint.Validate, CancellationToken.None).Result;
-                Assert.True(Assert.IsType<Answered>(outcome).Review.Response.Allowed);
+                var answered = Assert.IsType<Answered>(outcome);
+                Assert.True(answered.Review.Response.Allowed);
+                Assert.Empty(answered.Denials);
+                Assert.Empty(answered.Warnings);
             },
             iter: 300);
     }
