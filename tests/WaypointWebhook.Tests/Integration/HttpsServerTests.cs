@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using WaypointWebhook.Testing;
 using static WaypointWebhook.Tests.Reviews;
 
 namespace WaypointWebhook.Tests.Integration;
@@ -42,7 +43,7 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     [Fact]
     public async Task Sample_request_from_the_README_is_denied()
     {
-        var body = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "pod-on-service-waypoint.json"));
+        var body = await File.ReadAllTextAsync(RepoPaths.ExampleRequest("pod-on-service-waypoint.json"));
 
         var (status, text) = await Post("/validate", Json(body));
 
@@ -58,7 +59,7 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     public async Task Mutate_over_http2_returns_the_patch()
     {
         using var http2 = server.Certificates.Client(HttpVersion.Version20);
-        var body = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "gateway-without-traffic-type.json"));
+        var body = await File.ReadAllTextAsync(RepoPaths.ExampleRequest("gateway-without-traffic-type.json"));
 
         using var response = await http2.PostAsync(new Uri(server.Admission, "/mutate"), Json(body));
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!;
@@ -186,7 +187,7 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     public async Task Metrics_show_requests_findings_patches_bad_requests_view_and_certificate()
     {
         await Post("/validate", Json(PodReview("m1", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
-        await Post("/mutate", Json(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "gateway-without-traffic-type.json"))));
+        await Post("/mutate", Json(await File.ReadAllTextAsync(RepoPaths.ExampleRequest("gateway-without-traffic-type.json"))));
         await Post("/validate", Json("{"));
 
         using var response = await server.Http.GetAsync(new Uri(server.Health, "/metrics"));

@@ -6,6 +6,7 @@ using CsCheck;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Properties;
 
@@ -15,7 +16,7 @@ namespace WaypointWebhook.Tests.Properties;
 /// </summary>
 public sealed class AdmissionProperties
 {
-    private static readonly ClusterSnapshot Cluster = ClusterSnapshot.From(ManifestReader.Read([Reviews.ExampleCluster]));
+    private static readonly ClusterSnapshot Cluster = ExampleViews.Snapshot;
 
     private static readonly AdmissionHandler[] Handlers =
     [
@@ -87,7 +88,7 @@ public sealed class AdmissionProperties
     [Fact]
     public void Truncated_and_corrupted_bodies_get_a_4xx_or_an_answer_never_an_exception()
     {
-        var valid = Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(Reviews.RepoRoot, "deploy", "examples", "requests", "pod-on-service-waypoint.json")));
+        var valid = Encoding.UTF8.GetBytes(File.ReadAllText(RepoPaths.ExampleRequest("pod-on-service-waypoint.json")));
         Gen.Select(Gen.Int[0, valid.Length], Gen.Int[0, valid.Length - 1], Gen.Byte, Gen.Int[0, 2]).Sample(
             (cut, position, value, mode) =>
             {

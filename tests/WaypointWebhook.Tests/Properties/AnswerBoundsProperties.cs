@@ -8,6 +8,7 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Tests.Admission;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Properties;
 
@@ -18,7 +19,7 @@ namespace WaypointWebhook.Tests.Properties;
 /// </summary>
 public sealed class AnswerBoundsProperties
 {
-    private static readonly ClusterSnapshot Cluster = ClusterSnapshot.From(ManifestReader.Read([Reviews.ExampleCluster]));
+    private static readonly ClusterSnapshot Cluster = ExampleViews.Snapshot;
 
     private static readonly AdmissionHandler[] Handlers =
     [
