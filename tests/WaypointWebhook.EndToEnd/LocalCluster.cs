@@ -197,28 +197,7 @@ public sealed class LocalCluster : IDisposable
         """;
 
     /// <summary>The webhook's own metrics (health port /metrics): the sum of a series over its label sets, filtered by a label substring.</summary>
-    public async Task<double> MetricSum(string series, string? labelFilter = null)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var text = await http.GetStringAsync($"http://127.0.0.1:{HealthPort}/metrics");
-        double sum = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith(series + "{", StringComparison.Ordinal) && !line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (labelFilter is not null && !line.Contains(labelFilter, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-        }
-
-        return sum;
-    }
+    public Task<double> MetricSum(string series, string? labelFilter = null) => MetricsScrape.Sum(HealthPort, series, labelFilter);
 
     /// <summary>
     /// Asks the webhook directly (POST /validate over TLS, trusting only the test CA) whether a Pod on a

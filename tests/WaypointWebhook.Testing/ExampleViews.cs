@@ -1,4 +1,6 @@
+using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Policy;
 
 namespace WaypointWebhook.Testing;
 
@@ -19,4 +21,8 @@ public static class ExampleViews
         var read = paths.Length == 0 ? [RepoPaths.ExampleCluster] : paths;
         return new ManifestClusterViewSource(Of(read), read);
     }
+
+    /// <summary>The admission handler over the example cluster with the policy's options.</summary>
+    public static AdmissionHandler Handler(PolicyOptions options) =>
+        new(new WaypointPolicy(options), new ManifestClusterViewSource(Snapshot, [RepoPaths.ExampleCluster]));
 }

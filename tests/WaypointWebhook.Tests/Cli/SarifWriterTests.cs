@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using WaypointWebhook.Cli;
 using WaypointWebhook.Policy.Model;
-
 using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Cli;

@@ -16,13 +16,7 @@ namespace WaypointWebhook.Tests.Properties;
 /// </summary>
 public sealed class AdmissionProperties
 {
-    private static readonly ClusterSnapshot Cluster = ExampleViews.Snapshot;
-
-    private static readonly AdmissionHandler[] Handlers =
-    [
-        new(new WaypointPolicy(new PolicyOptions()), new ManifestClusterViewSource(Cluster, ["example"])),
-        new(new WaypointPolicy(new PolicyOptions { Enforcement = EnforcementMode.Warn, MissingWaypointVerdict = Policy.Model.Verdict.Deny }), new ManifestClusterViewSource(Cluster, ["example"])),
-    ];
+    private static readonly AdmissionHandler[] Handlers = [ExampleViews.Handler(new PolicyOptions()), ExampleViews.Handler(new PolicyOptions { Enforcement = EnforcementMode.Warn, MissingWaypointVerdict = Policy.Model.Verdict.Deny })];
 
     private static void AssertWellFormed(string body, AdmissionOutcome outcome, bool warnMode)
     {

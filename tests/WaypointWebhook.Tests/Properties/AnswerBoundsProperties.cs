@@ -19,13 +19,7 @@ namespace WaypointWebhook.Tests.Properties;
 /// </summary>
 public sealed class AnswerBoundsProperties
 {
-    private static readonly ClusterSnapshot Cluster = ExampleViews.Snapshot;
-
-    private static readonly AdmissionHandler[] Handlers =
-    [
-        new(new WaypointPolicy(new PolicyOptions()), new ManifestClusterViewSource(Cluster, ["example"])),
-        new(new WaypointPolicy(new PolicyOptions { Enforcement = EnforcementMode.Warn }), new ManifestClusterViewSource(Cluster, ["example"])),
-    ];
+    private static readonly AdmissionHandler[] Handlers = [ExampleViews.Handler(new PolicyOptions()), ExampleViews.Handler(new PolicyOptions { Enforcement = EnforcementMode.Warn })];
 
     /// <summary>Pieces that have broken one-line text: every one of them must come out escaped.</summary>
     private static readonly Gen<string> HostilePiece = Gen.OneOf(
