@@ -163,8 +163,8 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
         await tcp.ConnectAsync(IPAddress.Loopback, server.Port);
         var stream = tcp.GetStream();
 
-        // ... and plain HTTP on it is not an admission: Kestrel's TLS layer answers it, not the endpoint.
-        await stream.WriteAsync("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+        // ... and plain HTTP on it is not an admission: the bytes are no TLS ClientHello, so Kestrel's TLS layer closes the connection before any HTTP.
+        await stream.WriteAsync("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"u8.ToArray());
         var answer = new MemoryStream();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await stream.CopyToAsync(answer, timeout.Token);
