@@ -184,12 +184,15 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.WatchesEndAtOnce = true;
         var before = WatchRequests(Gateways);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         api.DropWatches();
-        await Task.Delay(1500);
+        await Eventually.Until(() => WatchRequests(Gateways) - before >= 10, "ten watch attempts", TimeSpan.FromSeconds(10));
+        var elapsed = clock.Elapsed;
 
-        // An empty watch body is an error to the client: backoff from 20 ms doubling to 200 ms allows
-        // about ten attempts in 1.5 s, where an immediate retry would make hundreds.
-        Assert.InRange(WatchRequests(Gateways) - before, 1, 30);
+        // An empty watch body is an error to the client: backoff from 20 ms doubling to 200 ms, each wait
+        // at least half its ceiling, spaces ten attempts over at least 10+20+40+80+5x100 = 650 ms (no more
+        // than 20 a second), where an immediate retry would make them in a few milliseconds.
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(500), $"ten watch attempts in {elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(1, ListRequests(Gateways));
     }
 
