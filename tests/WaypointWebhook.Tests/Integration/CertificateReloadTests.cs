@@ -20,7 +20,7 @@ public sealed partial class CertificateReloadTests : IAsyncLifetime
     private readonly TestCertificates first = new();
     private readonly TestCertificates second = new();
     private readonly FakeLogCollector log = new();
-    private WebhookHost host = null!;
+    private InProcessWebhook host = null!;
 
     private int port => host.Port;
 
@@ -30,11 +30,11 @@ public sealed partial class CertificateReloadTests : IAsyncLifetime
         File.CreateSymbolicLink(Path.Combine(volume, "tls.crt"), "..data/tls.crt");
         File.CreateSymbolicLink(Path.Combine(volume, "tls.key"), "..data/tls.key");
 
-        host = await WebhookHost.StartAsync(
+        host = await InProcessWebhook.StartAsync(
             Path.Combine(volume, "tls.crt"),
             Path.Combine(volume, "tls.key"),
             new Dictionary<string, string?> { ["CertificateReloadSeconds"] = "0.1" },
-            logger: WebhookHost.LoggerInto(log));
+            logger: InProcessWebhook.LoggerInto(log));
     }
 
     public async Task DisposeAsync()

@@ -5,7 +5,7 @@ namespace WaypointWebhook.Tests.Integration;
 /// <summary>The real server (Kestrel, TLS, both ports) over the example cluster state.</summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
-    private WebhookHost host = null!;
+    private InProcessWebhook host = null!;
 
     public TestCertificates Certificates { get; } = new();
 
@@ -25,7 +25,7 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await WebhookHost.StartAsync(Certificates.CertificateFile, Certificates.KeyFile, new Dictionary<string, string?> { ["MaxRequestBodyBytes"] = "262144" });
+        host = await InProcessWebhook.StartAsync(Certificates.CertificateFile, Certificates.KeyFile, new Dictionary<string, string?> { ["MaxRequestBodyBytes"] = "262144" });
         Https = Certificates.Client();
     }
 

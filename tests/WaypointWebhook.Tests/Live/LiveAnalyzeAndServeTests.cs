@@ -103,7 +103,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
         api.ListDelay = TimeSpan.FromMilliseconds(700);
         using var certificates = new TestCertificates();
         var view = new LiveClusterView(api.Client(), new CacheTiming { InitialBackoff = TimeSpan.FromMilliseconds(20) }, NullLoggerFactory.Instance);
-        await using var host = await WebhookHost.StartAsync(certificates.CertificateFile, certificates.KeyFile, views: view, logger: new LoggerConfiguration().CreateLogger());
+        await using var host = await InProcessWebhook.StartAsync(certificates.CertificateFile, certificates.KeyFile, views: view, logger: new LoggerConfiguration().CreateLogger());
         using var http = new HttpClient();
 
         using var early = await http.GetAsync(new Uri(host.Health, "/readyz"));

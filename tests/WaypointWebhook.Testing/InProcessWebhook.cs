@@ -14,9 +14,9 @@ namespace WaypointWebhook.Testing;
 /// loopback ports, with settings overridden as <c>Webhook:Key</c> pairs (<c>ShutdownDelaySeconds</c> is 0
 /// unless given). Stopped and disposed with the host.
 /// </summary>
-public sealed class WebhookHost : IAsyncDisposable
+public sealed class InProcessWebhook : IAsyncDisposable
 {
-    private WebhookHost(WebApplication app, int port, int healthPort)
+    private InProcessWebhook(WebApplication app, int port, int healthPort)
     {
         App = app;
         Port = port;
@@ -34,7 +34,7 @@ public sealed class WebhookHost : IAsyncDisposable
     public Uri Health => new($"http://127.0.0.1:{HealthPort}");
 
     /// <summary>Builds and starts the server; <paramref name="views"/> defaults to the example cluster, <paramref name="logger"/> to a silent one.</summary>
-    public static async Task<WebhookHost> StartAsync(
+    public static async Task<InProcessWebhook> StartAsync(
         string certificateFile,
         string keyFile,
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -57,7 +57,7 @@ public sealed class WebhookHost : IAsyncDisposable
             new ConfigurationBuilder().Build(),
             logger ?? new LoggerConfiguration().MinimumLevel.Warning().CreateLogger());
         await app.StartAsync();
-        return new WebhookHost(app, admissionPort, healthPort);
+        return new InProcessWebhook(app, admissionPort, healthPort);
     }
 
     /// <summary>A Serilog logger (what the server takes) whose events land in <paramref name="collector"/> as <see cref="FakeLogRecord"/>s, category = source context.</summary>
