@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Testing;
 using Serilog;
+using Serilog.Events;
 using Serilog.Extensions.Logging;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Hosting;
@@ -60,12 +61,16 @@ public sealed class InProcessWebhook : IAsyncDisposable
         return new InProcessWebhook(app, admissionPort, healthPort);
     }
 
-    /// <summary>A Serilog logger (what the server takes) whose events land in <paramref name="collector"/> as <see cref="FakeLogRecord"/>s, category = source context.</summary>
-    public static Serilog.ILogger LoggerInto(FakeLogCollector collector)
+    /// <summary>
+    /// A Serilog logger (what the server takes) whose events from <paramref name="minimum"/> up land in
+    /// <paramref name="collector"/> as <see cref="FakeLogRecord"/>s, category = source context. The collector
+    /// keeps what it is given: filter it to the categories the test reads.
+    /// </summary>
+    public static Serilog.ILogger LoggerInto(FakeLogCollector collector, LogEventLevel minimum = LogEventLevel.Information)
     {
         var providers = new LoggerProviderCollection();
         providers.AddProvider(new FakeLoggerProvider(collector));
-        return new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Providers(providers).CreateLogger();
+        return new LoggerConfiguration().MinimumLevel.Is(minimum).WriteTo.Providers(providers).CreateLogger();
     }
 
     public async ValueTask DisposeAsync()

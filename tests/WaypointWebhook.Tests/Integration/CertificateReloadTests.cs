@@ -19,7 +19,7 @@ public sealed partial class CertificateReloadTests : IAsyncLifetime
     private readonly string volume = Directory.CreateTempSubdirectory("waypoint-secret-volume-").FullName;
     private readonly TestCertificates first = new();
     private readonly TestCertificates second = new();
-    private readonly FakeLogCollector log = new();
+    private readonly FakeLogCollector log = FakeLogCollector.Create(new FakeLogCollectorOptions { FilteredCategories = { typeof(CertificateReloader).FullName! } });
     private InProcessWebhook host = null!;
 
     private int port => host.Port;
