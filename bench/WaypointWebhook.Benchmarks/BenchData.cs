@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Benchmarks;
 
@@ -8,8 +9,6 @@ public static class BenchData
 {
     public const int Namespaces = 10_000;
     public const int Gateways = 2_000;
-
-    public static string RepoRoot { get; } = FindRoot();
 
     /// <summary>
     /// Writes the cluster state: the waypoint GatewayClass, <paramref name="namespaces"/> ambient namespaces and
@@ -44,21 +43,10 @@ public static class BenchData
     /// </summary>
     public static byte[] PodReview(bool denied)
     {
-        var review = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot, "deploy", "examples", "requests", "pod-on-service-waypoint.json")))!;
+        var review = JsonNode.Parse(File.ReadAllText(RepoPaths.ExampleRequest("pod-on-service-waypoint.json")))!;
         var ns = Namespace(denied ? 0 : 1);
         review["request"]!["namespace"] = ns;
         review["request"]!["object"]!["metadata"]!["namespace"] = ns;
         return Encoding.UTF8.GetBytes(review.ToJsonString());
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WaypointWebhook.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

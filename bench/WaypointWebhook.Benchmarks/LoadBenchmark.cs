@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Benchmarks;
 
@@ -21,7 +22,7 @@ public static partial class LoadBenchmark
 
         var work = Directory.CreateTempSubdirectory("waypoint-bench-load-").FullName;
         var state = BenchData.WriteClusterState(Path.Combine(work, "state"));
-        Run("bash", Path.Combine(BenchData.RepoRoot, "certs", "make-certs.sh"), "--out", Path.Combine(work, "certs"));
+        ProcessRunner.RunOk("bash", Path.Combine(RepoPaths.Root, "certs", "make-certs.sh"), "--out", Path.Combine(work, "certs"));
         var certificate = Path.Combine(work, "certs", "tls.crt");
         var key = Path.Combine(work, "certs", "tls.key");
         var bodies = new Dictionary<string, string>
@@ -40,12 +41,12 @@ public static partial class LoadBenchmark
             f:close()
             """);
 
-        var webhookPort = FreePort();
-        var baselinePort = FreePort();
+        var webhookPort = FreePorts.Next();
+        var baselinePort = FreePorts.Next();
         var dll = Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.dll");
-        using var webhook = Start("dotnet", dll, "serve", "--cluster-state", state, "--port", webhookPort.ToString(), "--health-port", FreePort().ToString(),
+        using var webhook = ProcessRunner.StartDrained("dotnet", dll, "serve", "--cluster-state", state, "--port", webhookPort.ToString(), "--health-port", FreePorts.Next().ToString(),
             "--tls-cert-file", certificate, "--tls-private-key-file", key);
-        using var baseline = Start("dotnet", Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.Benchmarks.dll"), "null-server", "--port", baselinePort.ToString(),
+        using var baseline = ProcessRunner.StartDrained("dotnet", Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.Benchmarks.dll"), "null-server", "--port", baselinePort.ToString(),
             "--tls-cert-file", certificate, "--tls-private-key-file", key);
         try
         {
@@ -97,16 +98,11 @@ public static partial class LoadBenchmark
 
     private static WrkResult Wrk(string script, string body, int port, int seconds, int connections)
     {
-        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, $"https://127.0.0.1:{port}/validate" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["BODY_FILE"] = body;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var output = ProcessRunner.Run(
+            "wrk",
+            ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, $"https://127.0.0.1:{port}/validate"],
+            env: new Dictionary<string, string> { ["BODY_FILE"] = body },
+            timeout: TimeSpan.FromSeconds(seconds + 60)).Output;
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         errors += SocketErrors().Match(output) is { Success: true } s ? s.Groups.Cast<Group>().Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
@@ -134,53 +130,26 @@ public static partial class LoadBenchmark
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private static Process Start(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = Start(file, args);
-        process.WaitForExit();
-    }
-
     private static async Task WaitForPort(int port)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        async Task<bool> Listening()
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(200);
+                return false;
             }
         }
 
-        throw new TimeoutException($"nothing listens on {port}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        if (!await Eventually.Holds(Listening, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200)))
+        {
+            throw new TimeoutException($"nothing listens on {port}");
+        }
     }
 
     private static string? Which(string name) =>

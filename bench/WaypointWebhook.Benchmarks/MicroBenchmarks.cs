@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Benchmarks;
 
@@ -25,7 +26,7 @@ public class MicroBenchmarks
     {
         var dir = Path.Combine(Path.GetTempPath(), "waypoint-bench-micro");
         var state = BenchData.WriteClusterState(dir);
-        handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions()), new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read([state])), [state]));
+        handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions()), ExampleViews.Source(state));
         allowed = new ReadOnlySequence<byte>(BenchData.PodReview(denied: false));
         denied = new ReadOnlySequence<byte>(BenchData.PodReview(denied: true));
     }

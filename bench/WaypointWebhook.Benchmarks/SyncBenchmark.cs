@@ -47,10 +47,7 @@ public static class SyncBenchmark
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var running = view.RunAsync(stop.Token);
-        while (!view.IsSynced)
-        {
-            await Task.Delay(5);
-        }
+        await Eventually.Until(() => view.IsSynced, "the view's sync", TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(5));
 
         var elapsed = clock.Elapsed;
         var withView = Retained();

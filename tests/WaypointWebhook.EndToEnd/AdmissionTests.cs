@@ -1,3 +1,4 @@
+using WaypointWebhook.Testing;
 using static WaypointWebhook.EndToEnd.LocalCluster;
 
 namespace WaypointWebhook.EndToEnd;
@@ -119,7 +120,7 @@ public sealed class AdmissionTests
         // The waypoint stops accepting service traffic: the Service's reference is broken now.
         cluster.Ok("label", "gateway", "-n", Ns, "shared", "istio.io/waypoint-for=workload", "--overwrite");
         Assert.True(
-            await Eventually(() => cluster.KubectlIn(Service(Ns, "details-new", "istio.io/use-waypoint: shared"), "apply", "--dry-run=server", "-f", "-").ExitCode == 1, TimeSpan.FromSeconds(5)),
+            await Eventually.Holds(() => cluster.KubectlIn(Service(Ns, "details-new", "istio.io/use-waypoint: shared"), "apply", "--dry-run=server", "-f", "-").ExitCode == 1, TimeSpan.FromSeconds(5), Poll),
             "the webhook did not see the Gateway's new traffic type");
 
         var annotate = cluster.Kubectl("annotate", "service", "-n", Ns, "details", "owner=team-a");

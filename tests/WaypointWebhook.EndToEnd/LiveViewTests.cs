@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using WaypointWebhook.Testing;
 using static WaypointWebhook.EndToEnd.LocalCluster;
 
 namespace WaypointWebhook.EndToEnd;
@@ -30,7 +31,7 @@ public sealed partial class LiveViewTests
     }
 
     /// <summary>kubectl's answer to a server dry run of a Pod on the given waypoint.</summary>
-    private Result PodOn(string ns, string waypoint) =>
+    private ProcessResult PodOn(string ns, string waypoint) =>
         cluster.KubectlIn(Pod(ns, "probe", $"istio.io/use-waypoint: {waypoint}"), "create", "--dry-run=server", "-f", "-");
 
     [SkippableFact]
@@ -71,22 +72,22 @@ public sealed partial class LiveViewTests
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         cluster.OkIn(Waypoint(Ns, "flip", "service"), "apply", "-f", "-");
         cluster.Programmed(Ns, "flip");
-        Assert.True(await Eventually(() => PodOn(Ns, "flip").ExitCode == 1, TimeSpan.FromSeconds(5)), "the new Gateway was not seen");
+        Assert.True(await Eventually.Holds(() => PodOn(Ns, "flip").ExitCode == 1, TimeSpan.FromSeconds(5), Poll), "the new Gateway was not seen");
 
         // Timed from kubectl's return with direct reviews (milliseconds each), then confirmed through kubectl.
         cluster.Ok("label", "gateway", "-n", Ns, "flip", "istio.io/waypoint-for=all", "--overwrite");
         var watch = Stopwatch.StartNew();
-        Assert.True(await Eventually(() => cluster.PodAllowed(Ns, "flip"), Follow), $"still denied {watch.Elapsed} after waypoint-for=all");
+        Assert.True(await Eventually.Holds(() => cluster.PodAllowed(Ns, "flip"), Follow, Poll), $"still denied {watch.Elapsed} after waypoint-for=all");
         Assert.Equal(0, PodOn(Ns, "flip").ExitCode);
 
         cluster.Ok("label", "gateway", "-n", Ns, "flip", "istio.io/waypoint-for=service", "--overwrite");
         watch.Restart();
-        Assert.True(await Eventually(async () => !await cluster.PodAllowed(Ns, "flip"), Follow), $"still allowed {watch.Elapsed} after waypoint-for=service");
+        Assert.True(await Eventually.Holds(async () => !await cluster.PodAllowed(Ns, "flip"), Follow, Poll), $"still allowed {watch.Elapsed} after waypoint-for=service");
         Assert.Equal(1, PodOn(Ns, "flip").ExitCode);
 
         cluster.Ok("delete", "gateway", "-n", Ns, "flip");
         watch.Restart();
-        Assert.True(await Eventually(() => cluster.PodAllowed(Ns, "flip"), Follow), $"the deletion was not seen after {watch.Elapsed}");
+        Assert.True(await Eventually.Holds(() => cluster.PodAllowed(Ns, "flip"), Follow, Poll), $"the deletion was not seen after {watch.Elapsed}");
         var gone = PodOn(Ns, "flip");
         Assert.Equal(0, gone.ExitCode);
         Assert.StartsWith($"Warning: [WaypointIsNotReady] Pod {Ns}/probe: istio.io/use-waypoint=flip refers to waypoint Gateway {Ns}/flip, which does not exist;", gone.Error);
@@ -100,18 +101,18 @@ public sealed partial class LiveViewTests
         cluster.Namespace(ns);
         cluster.OkIn(Waypoint(ns, "waypoint", "all"), "apply", "-f", "-");
         cluster.Programmed(ns, "waypoint");
-        Assert.True(await Eventually(async () => await Warnings(ns) == "", TimeSpan.FromSeconds(5)), await Warnings(ns));
+        Assert.True(await Eventually.Holds(async () => await Warnings(ns) == "", TimeSpan.FromSeconds(5), Poll), await Warnings(ns));
 
         cluster.Ok("label", "namespace", ns, "istio.io/dataplane-mode-");
         var watch = Stopwatch.StartNew();
-        Assert.True(await Eventually(async () => (await Warnings(ns)).StartsWith("[NotInAmbient]", StringComparison.Ordinal), Follow), $"no NotInAmbient {watch.Elapsed} after the label was removed");
+        Assert.True(await Eventually.Holds(async () => (await Warnings(ns)).StartsWith("[NotInAmbient]", StringComparison.Ordinal), Follow, Poll), $"no NotInAmbient {watch.Elapsed} after the label was removed");
         var kubectl = PodOn(ns, "waypoint");
         Assert.Equal(0, kubectl.ExitCode);
         Assert.StartsWith($"Warning: [NotInAmbient] Pod {ns}/probe:", kubectl.Error);
 
         cluster.Ok("label", "namespace", ns, "istio.io/dataplane-mode=ambient");
         watch.Restart();
-        Assert.True(await Eventually(async () => await Warnings(ns) == "", Follow), $"still warned {watch.Elapsed} after the namespace joined again");
+        Assert.True(await Eventually.Holds(async () => await Warnings(ns) == "", Follow, Poll), $"still warned {watch.Elapsed} after the namespace joined again");
     }
 
     /// <summary>The reason codes of the warnings for a Pod on the namespace's waypoint, asked directly.</summary>
@@ -128,13 +129,13 @@ public sealed partial class LiveViewTests
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         cluster.OkIn(Waypoint(Ns, "restart", "service"), "apply", "-f", "-");
         cluster.Programmed(Ns, "restart");
-        Assert.True(await Eventually(() => PodOn(Ns, "restart").ExitCode == 1, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.Holds(() => PodOn(Ns, "restart").ExitCode == 1, TimeSpan.FromSeconds(5), Poll));
         var mark = cluster.WebhookLog.Length;
 
         RestartApiServer();
 
         // The watches were dropped and the webhook said so; it still serves (readyz stays 200).
-        Assert.True(await Eventually(() => cluster.WebhookLog[mark..].Contains("List or watch of gateways failed"), TimeSpan.FromSeconds(10)), cluster.WebhookLog[mark..]);
+        Assert.True(await Eventually.Holds(() => cluster.WebhookLog[mark..].Contains("List or watch of gateways failed"), TimeSpan.FromSeconds(10), Poll), cluster.WebhookLog[mark..]);
         using var http = new HttpClient();
         using (var ready = await http.GetAsync($"http://127.0.0.1:{cluster.HealthPort}/readyz"))
         {
@@ -143,9 +144,9 @@ public sealed partial class LiveViewTests
 
         // A change made after the restart is followed (re-watched or re-listed), a new Gateway too.
         cluster.Ok("label", "gateway", "-n", Ns, "restart", "istio.io/waypoint-for=all", "--overwrite");
-        Assert.True(await Eventually(() => PodOn(Ns, "restart").ExitCode == 0, TimeSpan.FromSeconds(35)), "change after the restart not seen:\n" + cluster.WebhookLog[mark..]);
+        Assert.True(await Eventually.Holds(() => PodOn(Ns, "restart").ExitCode == 0, TimeSpan.FromSeconds(35), Poll), "change after the restart not seen:\n" + cluster.WebhookLog[mark..]);
         cluster.OkIn(Waypoint(Ns, "after-restart", "service"), "apply", "-f", "-");
-        Assert.True(await Eventually(async () => !await cluster.PodAllowed(Ns, "after-restart"), Follow), "new Gateway after the restart not seen");
+        Assert.True(await Eventually.Holds(async () => !await cluster.PodAllowed(Ns, "after-restart"), Follow, Poll), "new Gateway after the restart not seen");
         Assert.Equal(1, PodOn(Ns, "after-restart").ExitCode);
         await AssertCountsMatch();
         cluster.Ok("delete", "gateway", "-n", Ns, "restart", "after-restart");
@@ -157,7 +158,7 @@ public sealed partial class LiveViewTests
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         cluster.OkIn(Waypoint(Ns, "compact", "service"), "apply", "-f", "-");
         cluster.Programmed(Ns, "compact");
-        Assert.True(await Eventually(() => PodOn(Ns, "compact").ExitCode == 1, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.Holds(() => PodOn(Ns, "compact").ExitCode == 1, TimeSpan.FromSeconds(5), Poll));
 
         // Later writes, then a physical compaction at the current revision: every older version is gone.
         for (var i = 0; i < 3; i++)
@@ -182,9 +183,9 @@ public sealed partial class LiveViewTests
         Assert.Contains("\"code\":410", stale);
 
         Assert.True(
-            await Eventually(() => GoneLine().IsMatch(cluster.WebhookLog[mark..]), TimeSpan.FromSeconds(40)),
+            await Eventually.Holds(() => GoneLine().IsMatch(cluster.WebhookLog[mark..]), TimeSpan.FromSeconds(40), Poll),
             "no relist after the compaction:\n" + cluster.WebhookLog[mark..]);
-        Assert.True(await Eventually(() => PodOn(Ns, "compact").ExitCode == 0, TimeSpan.FromSeconds(10)), "verdict wrong after the relist:\n" + cluster.WebhookLog[mark..]);
+        Assert.True(await Eventually.Holds(() => PodOn(Ns, "compact").ExitCode == 0, TimeSpan.FromSeconds(10), Poll), "verdict wrong after the relist:\n" + cluster.WebhookLog[mark..]);
         var denied = cluster.KubectlIn(Pod(PreNamespace, "probe", $"istio.io/use-waypoint: pre-{PreGateways - 1:D2}"), "create", "--dry-run=server", "-f", "-");
         Assert.Equal(1, denied.ExitCode);
         Assert.Contains("[UnsupportedTrafficType]", denied.Error);
@@ -199,12 +200,12 @@ public sealed partial class LiveViewTests
 
         cluster.OkIn(Waypoint(Ns, "resume", "service"), "apply", "-f", "-");
         var version = long.Parse((string)cluster.GetJson("get", "gateway", "-n", Ns, "resume")["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(await Eventually(() => PodOn(Ns, "resume").ExitCode == 1, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.Holds(() => PodOn(Ns, "resume").ExitCode == 1, TimeSpan.FromSeconds(5), Poll));
         var mark = cluster.WebhookLog.Length;
 
         RestartApiServer();
 
-        Assert.True(await Eventually(() => ResumeLine().IsMatch(cluster.WebhookLog[mark..]), TimeSpan.FromSeconds(40)), cluster.WebhookLog[mark..]);
+        Assert.True(await Eventually.Holds(() => ResumeLine().IsMatch(cluster.WebhookLog[mark..]), TimeSpan.FromSeconds(40), Poll), cluster.WebhookLog[mark..]);
         var match = ResumeLine().Match(cluster.WebhookLog[mark..]);
         var from = long.Parse(match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(from >= version, $"re-watched gateways from resourceVersion {from}, older than the event it had applied ({version}):\n{cluster.WebhookLog[mark..]}");
@@ -229,8 +230,8 @@ public sealed partial class LiveViewTests
         var gateways = cluster.GetJson("get", "gateways", "-A")["items"]!.AsArray().Count;
         var classes = cluster.GetJson("get", "gatewayclasses")["items"]!.AsArray().Count;
         Assert.True(
-            await Eventually(async () => await cluster.MetricSum("waypoint_webhook_cluster_objects", "resource=\"gateways\"") == gateways
-                && await cluster.MetricSum("waypoint_webhook_cluster_objects", "resource=\"gatewayclasses\"") == classes, Follow),
+            await Eventually.Holds(async () => await cluster.MetricSum("waypoint_webhook_cluster_objects", "resource=\"gateways\"") == gateways
+                && await cluster.MetricSum("waypoint_webhook_cluster_objects", "resource=\"gatewayclasses\"") == classes, Follow, Poll),
             $"the view does not hold {gateways} gateways and {classes} classes:\n{await cluster.Metrics()}");
     }
 

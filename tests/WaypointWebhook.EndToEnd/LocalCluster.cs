@@ -2,14 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.EndToEnd;
-
-/// <summary>What a program printed and how it exited.</summary>
-public sealed record Result(int ExitCode, string Output, string Error)
-{
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
-}
 
 /// <summary>
 /// One real control plane for the whole run, started by <c>hack/local-cluster.sh</c> (the script users
@@ -86,14 +81,17 @@ public sealed class LocalCluster : IDisposable
 
     public string WebhookLog => File.Exists(Path.Combine(Directory, "webhook.log")) ? File.ReadAllText(Path.Combine(Directory, "webhook.log")) : "";
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
+
+    /// <summary>How often a condition on the cluster is checked again: each check runs kubectl or reads the log.</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     public static string Script => Path.Combine(RepoRoot, "hack", "local-cluster.sh");
 
     public static string WebhookDll => Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.dll");
 
     /// <summary>Runs one step of hack/local-cluster.sh on this cluster; a failure fails the test with its output.</summary>
-    public Result Step(string step, IDictionary<string, string>? env = null)
+    public ProcessResult Step(string step, IDictionary<string, string>? env = null)
     {
         var result = Exec("bash", [Script, step], null, ScriptEnvironment(Directory, env));
         if (result.ExitCode != 0)
@@ -116,10 +114,10 @@ public sealed class LocalCluster : IDisposable
     }
 
     /// <summary>The real kubectl as the cluster admin.</summary>
-    public Result Kubectl(params string[] args) => KubectlIn(null, args);
+    public ProcessResult Kubectl(params string[] args) => KubectlIn(null, args);
 
     /// <summary>The real kubectl as the cluster admin, with a manifest on standard input.</summary>
-    public Result KubectlIn(string? stdin, params string[] args) =>
+    public ProcessResult KubectlIn(string? stdin, params string[] args) =>
         Exec("kubectl", args, stdin, new Dictionary<string, string> { ["KUBECONFIG"] = AdminKubeconfig });
 
     /// <summary>kubectl that must succeed; returns its standard output.</summary>
@@ -199,28 +197,7 @@ public sealed class LocalCluster : IDisposable
         """;
 
     /// <summary>The webhook's own metrics (health port /metrics): the sum of a series over its label sets, filtered by a label substring.</summary>
-    public async Task<double> MetricSum(string series, string? labelFilter = null)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var text = await http.GetStringAsync($"http://127.0.0.1:{HealthPort}/metrics");
-        double sum = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith(series + "{", StringComparison.Ordinal) && !line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (labelFilter is not null && !line.Contains(labelFilter, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-        }
-
-        return sum;
-    }
+    public Task<double> MetricSum(string series, string? labelFilter = null) => MetricsScrape.Sum(HealthPort, series, labelFilter);
 
     /// <summary>
     /// Asks the webhook directly (POST /validate over TLS, trusting only the test CA) whether a Pod on a
@@ -289,81 +266,9 @@ public sealed class LocalCluster : IDisposable
         return await http.GetStringAsync($"http://127.0.0.1:{HealthPort}/metrics");
     }
 
-    /// <summary>Polls until the condition holds or the deadline passes; returns whether it held.</summary>
-    public static async Task<bool> Eventually(Func<bool> condition, TimeSpan within)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            if (deadline.Elapsed > within)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    public static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            if (deadline.Elapsed > within)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    public static Result Exec(string file, IEnumerable<string> args, string? stdin, IDictionary<string, string>? env = null)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = RepoRoot,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            start.Environment[k] = v;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-        }
-
-        process.StandardInput.Close();
-        if (!process.WaitForExit(CommandTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {CommandTimeout}");
-        }
-
-        return new Result(process.ExitCode, output.Result, error.Result);
-    }
+    /// <summary>Runs a program from the repository's root; a run over the command timeout is killed and a <see cref="TimeoutException"/>.</summary>
+    public static ProcessResult Exec(string file, IEnumerable<string> args, string? stdin, IDictionary<string, string>? env = null) =>
+        ProcessRunner.Run(file, args, stdin, env, RepoRoot, CommandTimeout);
 
     /// <summary>Stops every process the script recorded, by process id: the script's stop first, then a kill of any id left.</summary>
     public static void StopAll(string directory)
@@ -468,19 +373,6 @@ public sealed class LocalCluster : IDisposable
         OkIn(gateways.ToString(), "apply", "-f", "-");
         Programmed(PreNamespace, "pre-00");
         Programmed(PreNamespace, $"pre-{PreGateways - 1:D2}");
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WaypointWebhook.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WaypointWebhook.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

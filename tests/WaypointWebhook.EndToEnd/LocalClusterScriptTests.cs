@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.EndToEnd;
 
@@ -24,7 +25,7 @@ public sealed class LocalClusterScriptTests(LocalCluster cluster)
             Assert.Contains($"Stop it with: LOCAL_CLUSTER_DIR={dir} {LocalCluster.Script} stop\n", start.Output);
             var pids = new[] { "etcd", "apiserver", "webhook" }.Select(n => int.Parse(File.ReadAllText(Path.Combine(dir, n + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
-            Result Kubectl(params string[] args) => LocalCluster.Exec("kubectl", args, null, new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
+            ProcessResult Kubectl(params string[] args) => LocalCluster.Exec("kubectl", args, null, new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
             var examples = Path.Combine(LocalCluster.RepoRoot, "deploy", "examples");
             Assert.Equal(0, Kubectl("apply", "-f", Path.Combine(examples, "cluster", "namespaces.yaml")).ExitCode);
             var clusterState = Kubectl("apply", "-f", Path.Combine(examples, "cluster"));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WaypointWebhook.Testing;
 using static WaypointWebhook.EndToEnd.LocalCluster;
 
 namespace WaypointWebhook.EndToEnd;
@@ -23,7 +24,7 @@ public sealed class WebhookProcessTests
         cluster.Programmed(Ns, "waypoint");
     }
 
-    private Result AsWebhook(params string[] args) =>
+    private ProcessResult AsWebhook(params string[] args) =>
         Exec("kubectl", args, null, new Dictionary<string, string> { ["KUBECONFIG"] = cluster.WebhookKubeconfig });
 
     [SkippableFact]
@@ -112,7 +113,7 @@ public sealed class WebhookProcessTests
         Assert.Equal(1, result.ExitCode);
 
         Assert.True(
-            await Eventually(() => cluster.WebhookLog.Contains($"denied Pod {Ns}/log-line CREATE reasons=UnsupportedTrafficType"), TimeSpan.FromSeconds(3)),
+            await Eventually.Holds(() => cluster.WebhookLog.Contains($"denied Pod {Ns}/log-line CREATE reasons=UnsupportedTrafficType"), TimeSpan.FromSeconds(3), Poll),
             string.Join('\n', cluster.WebhookLog.Split('\n').Where(l => l.Contains("log-line"))));
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests;
 
 /// <summary>AdmissionReview bodies as the API server sends them.</summary>
 public static class Reviews
 {
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static JsonObject Review(string uid, string group, string version, string kind, string? ns, string name, string operation, JsonNode? obj, JsonNode? oldObj = null, bool dryRun = false) =>
         new()
@@ -70,16 +71,5 @@ public static class Reviews
         return metadata;
     }
 
-    public static string ExampleCluster => Path.Combine(RepoRoot, "deploy", "examples", "cluster");
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WaypointWebhook.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root from " + AppContext.BaseDirectory);
-    }
+    public static string ExampleCluster => RepoPaths.ExampleCluster;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using static WaypointWebhook.Tests.Reviews;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Cli;
 
@@ -12,8 +13,6 @@ public sealed class AnalyzeCommandTests : IDisposable
 
     public void Dispose() => run.Dispose();
 
-    private static Task<(int Exit, string Output, string Error)> Run(params string[] args) => AnalyzeRun.Run(args);
-
     private string Write(string name, string content) => run.Write(name, content);
 
     private static readonly string Broken = Path.Combine(RepoRoot, "deploy/examples/manifests/broken.yaml");
@@ -21,7 +20,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Broken_examples_exit_1_with_istioctl_style_lines_at_the_label()
     {
-        var (exit, output, error) = await Run("analyze", "-f", Broken, "--cluster-state", ExampleCluster);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", Broken, "--cluster-state", ExampleCluster);
 
         Assert.Equal(1, exit);
         var lines = AnalyzeRun.Lines(output);
@@ -35,7 +34,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Good_examples_exit_0_with_only_the_summary_on_stderr()
     {
-        var (exit, output, error) = await Run("analyze", "-f", Path.Combine(RepoRoot, "deploy/examples/manifests/good.yaml"), "--cluster-state", ExampleCluster);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", Path.Combine(RepoRoot, "deploy/examples/manifests/good.yaml"), "--cluster-state", ExampleCluster);
 
         Assert.Equal(0, exit);
         Assert.Equal("No validation issues found.\n", output);
@@ -46,7 +45,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     public async Task Json_output_has_every_field()
     {
         var manifests = Path.Combine(RepoRoot, "deploy/examples/manifests");
-        var (exit, output, error) = await Run("analyze", "-f", manifests, "--cluster-state", ExampleCluster, "-o", "json");
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", manifests, "--cluster-state", ExampleCluster, "-o", "json");
 
         Assert.Equal(1, exit);
         var findings = JsonNode.Parse(output)!["findings"]!.AsArray();
@@ -93,7 +92,7 @@ public sealed class AnalyzeCommandTests : IDisposable
             """);
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(dir, "deploy"));
 
-        var (exit, output, error) = await Run("analyze", "-f", relative);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", relative);
 
         Assert.Equal(1, exit);
         var shown = Path.Combine(relative, "apps", "web.yaml");
@@ -136,7 +135,7 @@ public sealed class AnalyzeCommandTests : IDisposable
                   istio.io/use-waypoint: "NONE"
             """);
 
-        var (exit, output, _) = await Run("analyze", "-f", file, "-o", "json");
+        var (exit, output, _) = await CliRunner.Run("analyze", "-f", file, "-o", "json");
 
         Assert.Equal(1, exit);
         Assert.Equal(
@@ -155,7 +154,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         Console.SetIn(new StringReader("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    istio.io/use-waypoint: None\n"));
         try
         {
-            var (exit, output, _) = await Run("analyze", "-f", "-", "-o", "json");
+            var (exit, output, _) = await CliRunner.Run("analyze", "-f", "-", "-o", "json");
 
             Assert.Equal(1, exit);
             var finding = JsonNode.Parse(output)!["findings"]!.AsArray()[0]!;
@@ -194,7 +193,7 @@ public sealed class AnalyzeCommandTests : IDisposable
               labels: {istio.io/use-waypoint: later}
             """);
 
-        var (exit, output, _) = await Run("analyze", "-f", file);
+        var (exit, output, _) = await CliRunner.Run("analyze", "-f", file);
 
         Assert.Equal(1, exit);
         Assert.Equal(
@@ -234,7 +233,7 @@ public sealed class AnalyzeCommandTests : IDisposable
             spec: {hosts: [b.example.com]}
             """);
 
-        var (exit, output, _) = await Run("analyze", "-f", subjects, "--cluster-state", gateway);
+        var (exit, output, _) = await CliRunner.Run("analyze", "-f", subjects, "--cluster-state", gateway);
 
         Assert.Equal(1, exit);
         var line = Assert.Single(output.TrimEnd().Split('\n'));
@@ -254,7 +253,7 @@ public sealed class AnalyzeCommandTests : IDisposable
             metadata: {name: there, namespace: other, labels: {istio.io/use-waypoint: None}}
             """);
 
-        var (exit, output, _) = await Run("analyze", "-f", file, "-n", "team");
+        var (exit, output, _) = await CliRunner.Run("analyze", "-f", file, "-n", "team");
 
         Assert.Equal(1, exit);
         Assert.All(AnalyzeRun.Lines(output), line => Assert.Contains($"(Pod team/here {file}:3)", line));
@@ -263,7 +262,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Enforcement_mode_from_configuration_flag_turns_errors_into_warnings()
     {
-        var (exit, output, _) = await Run("analyze", "-f", Broken, "--cluster-state", ExampleCluster, "--Webhook:EnforcementMode=Warn");
+        var (exit, output, _) = await CliRunner.Run("analyze", "-f", Broken, "--cluster-state", ExampleCluster, "--Webhook:EnforcementMode=Warn");
 
         Assert.Equal(0, exit);
         Assert.All(output.TrimEnd().Split('\n'), line => Assert.StartsWith("Warning [", line));
@@ -272,7 +271,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Invalid_setting_exits_2_naming_the_key()
     {
-        var (exit, _, error) = await Run("analyze", "-f", ExampleCluster, "--Webhook:EnforcementMode=Block");
+        var (exit, _, error) = await CliRunner.Run("analyze", "-f", ExampleCluster, "--Webhook:EnforcementMode=Block");
 
         Assert.Equal(2, exit);
         Assert.Contains("Webhook:EnforcementMode: must be Deny or Warn, not \"Block\"", error);
@@ -281,7 +280,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Missing_file_exits_2()
     {
-        var (exit, output, error) = await Run("analyze", "-f", Path.Combine(dir, "nope.yaml"));
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", Path.Combine(dir, "nope.yaml"));
 
         Assert.Equal(2, exit);
         Assert.Empty(output);
@@ -293,7 +292,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     {
         var file = Write("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n");
 
-        var (exit, _, error) = await Run("analyze", "-f", file);
+        var (exit, _, error) = await CliRunner.Run("analyze", "-f", file);
 
         Assert.Equal(2, exit);
         Assert.Contains("bad.yaml: invalid YAML at line", error);
@@ -304,7 +303,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     {
         var file = Write("typed.yaml", "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  listeners: [{port: mesh}]\n");
 
-        var (exit, _, error) = await Run("analyze", "-f", file);
+        var (exit, _, error) = await CliRunner.Run("analyze", "-f", file);
 
         Assert.Equal(2, exit);
         Assert.Equal($"error: {file}: document 1: field spec.listeners[0].port has the wrong type\n", error);
@@ -316,7 +315,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [InlineData("frobnicate")]
     public async Task Usage_errors_exit_2(params string[] args)
     {
-        var (exit, _, error) = await Run(args);
+        var (exit, _, error) = await CliRunner.Run(args);
 
         Assert.Equal(2, exit);
         Assert.StartsWith("error: ", error);
@@ -325,7 +324,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Unreadable_kubeconfig_exits_2_naming_it()
     {
-        var (exit, _, error) = await Run("analyze", "--kubeconfig", Path.Combine(dir, "missing-kubeconfig"));
+        var (exit, _, error) = await CliRunner.Run("analyze", "--kubeconfig", Path.Combine(dir, "missing-kubeconfig"));
 
         Assert.Equal(2, exit);
         Assert.StartsWith($"error: cannot configure the Kubernetes client from {Path.Combine(dir, "missing-kubeconfig")}", error);
@@ -336,7 +335,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [InlineData("--port", "0", "--health-port", "8080")]
     public async Task Serve_rejects_unusable_ports_with_exit_2(params string[] ports)
     {
-        var (exit, _, error) = await Run(["serve", "--cluster-state", ExampleCluster, "--tls-cert-file", "x", "--tls-private-key-file", "y", .. ports]);
+        var (exit, _, error) = await CliRunner.Run(["serve", "--cluster-state", ExampleCluster, "--tls-cert-file", "x", "--tls-private-key-file", "y", .. ports]);
 
         Assert.Equal(2, exit);
         Assert.Equal("error: --port and --health-port must be two different ports between 1 and 65535\n", error);
@@ -345,7 +344,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Serve_with_an_invalid_setting_exits_2_before_binding_anything()
     {
-        var (exit, _, error) = await Run("serve", "--cluster-state", ExampleCluster, "--tls-cert-file", "x", "--tls-private-key-file", "y", "--Webhook:MissingWaypointVerdict=Maybe");
+        var (exit, _, error) = await CliRunner.Run("serve", "--cluster-state", ExampleCluster, "--tls-cert-file", "x", "--tls-private-key-file", "y", "--Webhook:MissingWaypointVerdict=Maybe");
 
         Assert.Equal(2, exit);
         Assert.Contains("Webhook:MissingWaypointVerdict: must be Warn or Deny, not \"Maybe\"", error);

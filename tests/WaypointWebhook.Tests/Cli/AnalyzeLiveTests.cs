@@ -47,7 +47,7 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
     [Fact]
     public async Task Json_findings_of_a_live_cluster_have_no_location_fields_and_the_summary_says_where_from()
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "--kubeconfig", kubeconfig, "-o", "json");
+        var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig, "-o", "json");
 
         Assert.Equal(1, exit);
         var findings = JsonNode.Parse(output)!["findings"]!.AsArray();
@@ -68,7 +68,7 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
         gatewayClass["metadata"]!["annotations"] = new JsonObject { ["waypoint.istio.io/analyze-suppress"] = "InvalidTrafficType" };
         api.Apply(GatewayClasses, gatewayClass);
 
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "--kubeconfig", kubeconfig);
+        var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig);
 
         Assert.Equal(1, exit);
         Assert.Equal(["Error [UnsupportedTrafficType] (Pod default/p0)", "Error [UnsupportedTrafficType] (Pod default/p2)"], AnalyzeRun.Lines(output).Select(l => string.Join(' ', l.Split(' ').Take(4))));
@@ -87,7 +87,7 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
         Assert.Equal(
             $"{erase}listed 1 namespaces\n{erase}listed 0 services\n{erase}listing pods: 2{erase}listed 3 pods\n{erase}listed 0 replicationcontrollers\n"
             + $"{erase}listed 0 deployments\n{erase}listed 0 statefulsets\n{erase}listed 0 daemonsets\n{erase}listed 0 replicasets\n{erase}listed 0 jobs\n{erase}listed 0 cronjobs\n"
-            + $"{erase}listed 0 serviceentries\n{erase}listed 0 workloadentries\n{erase}listed 1 gateways\n{erase}listed 1 gatewayclasses\n",
+            + $"{erase}listed 0 serviceentries\n{erase}listed 0 workloadentries\n{erase}listed 0 workloadgroups\n{erase}listed 1 gateways\n{erase}listed 1 gatewayclasses\n",
             progress.ToString().Replace("\r\n", "\n"));
     }
 }

@@ -1,20 +1,12 @@
+using WaypointWebhook.Testing;
 namespace WaypointWebhook.Tests.Cli;
 
-/// <summary>Runs the command line as a user would, and a scratch directory for the files it reads.</summary>
+/// <summary>A scratch directory for the files the command line reads (the run itself: <see cref="CliRunner"/>).</summary>
 public sealed class AnalyzeRun : IDisposable
 {
     public string Dir { get; } = Directory.CreateTempSubdirectory("waypoint-analyze-").FullName;
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
-
-    /// <summary>Exit code, standard output and standard error, with line ends as \n.</summary>
-    public static async Task<(int Exit, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await Program.Run(args, output, error);
-        return (exit, output.ToString().Replace("\r\n", "\n"), error.ToString().Replace("\r\n", "\n"));
-    }
 
     public string Write(string name, string content)
     {

@@ -1,3 +1,4 @@
+using WaypointWebhook.Testing;
 namespace WaypointWebhook.Tests.Cli;
 
 /// <summary><c>--failure-threshold</c>, <c>--output-threshold</c>, <c>--suppress</c>, the suppress annotation, and the summary that counts them.</summary>
@@ -49,7 +50,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [Fact]
     public async Task By_default_everything_is_printed_and_errors_fail()
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", both);
 
         Assert.Equal(1, exit);
         Assert.Equal(
@@ -61,20 +62,20 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [Fact]
     public async Task Warnings_alone_pass_by_default_and_fail_at_failure_threshold_warning()
     {
-        Assert.Equal(0, (await AnalyzeRun.Run("analyze", "-f", warningOnly)).Exit);
-        Assert.Equal(1, (await AnalyzeRun.Run("analyze", "-f", warningOnly, "--failure-threshold", "Warning")).Exit);
-        Assert.Equal(0, (await AnalyzeRun.Run("analyze", "-f", warningOnly, "--failure-threshold", "Error")).Exit);
+        Assert.Equal(0, (await CliRunner.Run("analyze", "-f", warningOnly)).Exit);
+        Assert.Equal(1, (await CliRunner.Run("analyze", "-f", warningOnly, "--failure-threshold", "Warning")).Exit);
+        Assert.Equal(0, (await CliRunner.Run("analyze", "-f", warningOnly, "--failure-threshold", "Error")).Exit);
     }
 
     [Fact]
     public async Task Output_threshold_error_hides_warnings_but_the_failure_threshold_still_sees_them()
     {
-        var errorsOnly = await AnalyzeRun.Run("analyze", "-f", both, "--output-threshold", "Error");
+        var errorsOnly = await CliRunner.Run("analyze", "-f", both, "--output-threshold", "Error");
         Assert.Equal(1, errorsOnly.Exit);
         Assert.Equal(["Error [UnsupportedTrafficType] (Pod shop/p"], Heads(errorsOnly.Output));
         Assert.Equal("1 error, 2 warnings in 3 objects from 1 file\n", errorsOnly.Error);
 
-        var (exit, output, _) = await AnalyzeRun.Run("analyze", "-f", warningOnly, "--output-threshold", "Error", "--failure-threshold", "Warning");
+        var (exit, output, _) = await CliRunner.Run("analyze", "-f", warningOnly, "--output-threshold", "Error", "--failure-threshold", "Warning");
         Assert.Equal(1, exit);
         Assert.Equal("No validation issues found.\n", output);
     }
@@ -85,7 +86,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [InlineData("--failure-threshold", "7")]
     public async Task An_unknown_threshold_is_a_usage_error(string option, string value)
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, option, value);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", both, option, value);
 
         Assert.Equal(2, exit);
         Assert.Empty(output);
@@ -95,8 +96,8 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [Fact]
     public async Task Threshold_names_are_taken_in_any_case()
     {
-        Assert.Equal(1, (await AnalyzeRun.Run("analyze", "-f", warningOnly, "--failure-threshold", "warning")).Exit);
-        Assert.Equal("No validation issues found.\n", (await AnalyzeRun.Run("analyze", "-f", warningOnly, "--output-threshold", "ERROR")).Output);
+        Assert.Equal(1, (await CliRunner.Run("analyze", "-f", warningOnly, "--failure-threshold", "warning")).Exit);
+        Assert.Equal("No validation issues found.\n", (await CliRunner.Run("analyze", "-f", warningOnly, "--output-threshold", "ERROR")).Output);
     }
 
     [Theory]
@@ -107,7 +108,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [InlineData("WaypointIsNotReady=Namespace t*", "Error [UnsupportedTrafficType] (Pod shop/p|Warning [NotInAmbient] (Pod shop/p", 1, "1 error, 1 warning", 1)]
     public async Task A_matching_suppression_removes_findings_and_the_summary_counts_them(string suppress, string shown, int exitCode, string counts, int suppressed)
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, "--suppress", suppress);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", both, "--suppress", suppress);
 
         Assert.Equal(exitCode, exit);
         Assert.Equal(shown.Split('|'), Heads(output));
@@ -123,7 +124,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [InlineData("UnsupportedTrafficType=Pod p")] // no namespace part on a namespaced one
     public async Task A_suppression_that_does_not_match_suppresses_nothing(string suppress)
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, "--suppress", suppress);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", both, "--suppress", suppress);
 
         Assert.Equal(1, exit);
         Assert.Equal(3, AnalyzeRun.Lines(output).Length);
@@ -133,7 +134,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [Fact]
     public async Task Suppressions_repeat_and_add_up()
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, "--suppress", "UnsupportedTrafficType=Pod shop/p", "-S", "NotInAmbient=Pod shop/*", "--suppress", "*=Namespace *");
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", both, "--suppress", "UnsupportedTrafficType=Pod shop/p", "-S", "NotInAmbient=Pod shop/*", "--suppress", "*=Namespace *");
 
         Assert.Equal(0, exit);
         Assert.Equal("No validation issues found.\n", output);
@@ -169,7 +170,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
               annotations: {waypoint.istio.io/analyze-suppress: NotInAmbient}
             """);
 
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", file);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", file);
 
         Assert.Equal(1, exit);
         Assert.Equal(["Error [UnsupportedTrafficType] (Pod shop/q"], Heads(output));
@@ -185,7 +186,7 @@ public sealed class AnalyzeThresholdAndSuppressionTests : IDisposable
     [InlineData("Unsupported=Pod shop/p", "Unsupported is not a reason code")]
     public async Task Invalid_suppression_syntax_exits_2_naming_the_argument(string suppress, string complaint)
     {
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", both, "--suppress", suppress);
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", both, "--suppress", suppress);
 
         Assert.Equal(2, exit);
         Assert.Empty(output);

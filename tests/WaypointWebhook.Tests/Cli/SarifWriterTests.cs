@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using WaypointWebhook.Cli;
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Cli;
 
@@ -57,7 +58,7 @@ public sealed class SarifWriterTests : IDisposable
                 istio.io/use-waypoint: wl
             """);
 
-        var (exit, output, error) = await AnalyzeRun.Run("analyze", "-f", Path.Combine(run.Dir, "deploy"), "-o", "sarif");
+        var (exit, output, error) = await CliRunner.Run("analyze", "-f", Path.Combine(run.Dir, "deploy"), "-o", "sarif");
 
         Assert.Equal(1, exit);
         Assert.Equal("1 error, 1 warning in 2 objects from 1 file\n", error);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using WaypointWebhook.Testing;
 using WaypointWebhook.Tests.Integration;
 
 namespace WaypointWebhook.Tests.Hostile;
@@ -27,9 +28,9 @@ public class CappedServer : IAsyncLifetime
 
     public TestCertificates Certificates { get; } = new();
 
-    public int Port { get; } = WebhookFixture.FreePort();
+    public int Port { get; } = FreePorts.Next();
 
-    public int HealthPort { get; } = WebhookFixture.FreePort();
+    public int HealthPort { get; } = FreePorts.Next();
 
     public HttpClient Https { get; private set; } = null!;
 
@@ -47,22 +48,13 @@ public class CappedServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, StandardErrorEncoding = new UTF8Encoding(false) };
-        foreach (var arg in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.dll"), "serve", "--cluster-state", Reviews.ExampleCluster,
-                     "--port", Port.ToString(), "--health-port", HealthPort.ToString(),
-                     "--tls-cert-file", Certificates.CertificateFile, "--tls-private-key-file", Certificates.KeyFile,
-                     "--Webhook:ShutdownDelaySeconds=0",
-                 }.Concat(Settings))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_GCHeapHardLimit"] = HeapHardLimit;
-        start.Environment["DOTNET_gcServer"] = "0";
-
-        process = Process.Start(start)!;
+        process = ProcessRunner.StartServe(
+            Port,
+            HealthPort,
+            Certificates.CertificateFile,
+            Certificates.KeyFile,
+            ["--Webhook:ShutdownDelaySeconds=0", .. Settings],
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = HeapHardLimit, ["DOTNET_gcServer"] = "0" });
         stderrPump = Task.Run(async () =>
         {
             var buffer = new char[64 * 1024];
@@ -95,25 +87,21 @@ public class CappedServer : IAsyncLifetime
         stdoutPump = process.StandardOutput.ReadToEndAsync();
         Https = Client();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        async Task<bool> Ready()
         {
             Assert.False(process.HasExited, "the server exited at start: " + string.Join('\n', LogLines()));
             try
             {
                 using var ready = await http.GetAsync($"http://127.0.0.1:{HealthPort}/readyz");
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    break;
-                }
+                return ready.StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-
-            Assert.True(DateTime.UtcNow < deadline, "the server did not become ready");
-            await Task.Delay(100);
         }
+
+        Assert.True(await Eventually.Holds(Ready, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100)), "the server did not become ready");
     }
 
     public HttpClient Client(Version? version = null) => Certificates.Client(version);
@@ -127,12 +115,26 @@ public class CappedServer : IAsyncLifetime
         }
     }
 
-    /// <summary>The log is written through a buffer flushed every 0.5 s: wait for it.</summary>
-    public async Task<List<string>> LogLinesAfterFlush()
+    /// <summary>
+    /// The log is written through a buffer flushed every 0.5 s, in order: a marker admission (a denied Pod
+    /// whose uid is new) is logged after everything before it, so once its line is read, so is all before it.
+    /// Returns the lines before the marker's and the bytes the marker's line took.
+    /// </summary>
+    public async Task<(List<string> Lines, long MarkerBytes)> LogLinesThroughMarker()
     {
-        await Task.Delay(1200);
-        return LogLines();
+        var uid = "marker-" + Guid.NewGuid().ToString("N");
+        var (status, _, _) = await Post("/validate", Reviews.PodReview(uid, "default", "marker", ("istio.io/use-waypoint", "None")));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var needle = $"Admission {uid} denied";
+        await Eventually.Until(() => LogLines().Any(l => l.Contains(needle, StringComparison.Ordinal)), "the marker's log line", TimeSpan.FromSeconds(10));
+        var lines = LogLines();
+        var at = lines.FindIndex(l => l.Contains(needle, StringComparison.Ordinal));
+        Assert.Equal(lines.Count - 1, at);
+        return (lines[..at], Encoding.UTF8.GetByteCount(lines[at]) + 1);
     }
+
+    /// <summary>The log lines written before now (see <see cref="LogLinesThroughMarker"/>).</summary>
+    public async Task<List<string>> LogLinesAfterFlush() => (await LogLinesThroughMarker()).Lines;
 
     /// <summary>The process's peak resident set (VmHWM), in bytes.</summary>
     public long PeakRss()

@@ -1,46 +1,61 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
-using WaypointWebhook.Cluster;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using WaypointWebhook.Hosting;
 using WaypointWebhook.Settings;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Integration;
 
 /// <summary>An expiring or expired serving certificate is never served silently: a log line and a metric say so.</summary>
+[Collection(SoleMeterCollection.Name)]
 public sealed class CertificateExpiryTests
 {
-    private sealed class RecordingLogger<T> : ILogger<T>
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception)));
-            }
-        }
-    }
-
-    private static async Task<List<(LogLevel Level, string Message)>> ReloaderLog(TestCertificates certificates)
+    /// <summary>The reloader's log over <paramref name="polls"/> polls on a clock the test moves (starting now).</summary>
+    internal static async Task<IReadOnlyList<FakeLogRecord>> ReloaderLog(TestCertificates certificates, int polls, TimeSpan? thenAdvance = null)
     {
         var certificate = new ServingCertificate(certificates.CertificateFile, certificates.KeyFile);
         certificate.Load();
-        var logger = new RecordingLogger<CertificateReloader>();
-        var settings = WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:CertificateReloadSeconds"] = "0.05" }).Build());
-        using var reloader = new CertificateReloader(certificate, settings, TimeProvider.System, logger);
+        var logger = new FakeLogger<CertificateReloader>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:CertificateReloadSeconds"] = "1" }).Build());
+        using var reloader = new CertificateReloader(certificate, settings, clock, logger);
+
+        // The first report is made at start, before the first wait.
         await reloader.StartAsync(CancellationToken.None);
-        await Task.Delay(200);
-        await reloader.StopAsync(CancellationToken.None);
-        lock (logger.Entries)
+        await Eventually.Until(() => logger.Collector.Count > 0, "the first report", TimeSpan.FromSeconds(10));
+        Assert.StartsWith("Serving certificate ", logger.Collector.GetSnapshot()[0].Message, StringComparison.Ordinal);
+        for (var i = 0; i < polls; i++)
         {
-            return [.. logger.Entries];
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
         }
+
+        if (thenAdvance is { } later)
+        {
+            var before = logger.Collector.Count;
+            clock.Advance(later);
+
+            // A poll on the moved clock (the timer may be made only now: then the next second's tick is its first).
+            await Eventually.Until(
+                () =>
+                {
+                    if (logger.Collector.Count > before)
+                    {
+                        return true;
+                    }
+
+                    clock.Advance(TimeSpan.FromSeconds(1));
+                    return false;
+                },
+                $"a line after {later} more",
+                TimeSpan.FromSeconds(10));
+        }
+
+        await reloader.StopAsync(CancellationToken.None);
+        return logger.Collector.GetSnapshot();
     }
 
     [Fact]
@@ -48,29 +63,21 @@ public sealed class CertificateExpiryTests
     {
         using var expired = new TestCertificates(validFor: TimeSpan.FromDays(-2));
 
-        var log = await ReloaderLog(expired);
+        var log = await ReloaderLog(expired, polls: 3);
 
         Assert.Contains(log, e => e.Level == LogLevel.Error && e.Message.StartsWith("The serving certificate expired at", StringComparison.Ordinal));
 
         var certificate = new ServingCertificate(expired.CertificateFile, expired.KeyFile);
         certificate.Load();
-        var paths = new[] { Reviews.ExampleCluster };
-        using var metrics = new WebhookMetrics(new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths), certificate, TimeProvider.System);
-        double? seconds = null;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == WebhookMetrics.MeterName && instrument.Name == "certificate_expiry_seconds")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => seconds = value);
-        listener.Start();
-        listener.RecordObservableInstruments();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var metrics = new WebhookMetrics(ExampleViews.Source(), certificate, clock);
+        using var expiry = new MetricCollector<double>(null, WebhookMetrics.MeterName, "certificate_expiry_seconds");
+        expiry.RecordObservableInstruments();
 
-        Assert.NotNull(seconds);
-        Assert.InRange(seconds!.Value, -3 * 86400, -86400);
+        // The value exact to this clock, from this certificate, and no other (no other server is running).
+        var expected = (certificate.Current!.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime).TotalSeconds;
+        Assert.InRange(expected, -3 * 86400, -86400);
+        Assert.Equal([expected], expiry.GetMeasurementSnapshot().Select(m => m.Value));
     }
 
     [Fact]
@@ -79,10 +86,11 @@ public sealed class CertificateExpiryTests
         using var expiring = new TestCertificates(validFor: TimeSpan.FromDays(2));
         using var fresh = new TestCertificates(validFor: TimeSpan.FromDays(90));
 
-        var expiringLog = await ReloaderLog(expiring);
-        var freshLog = await ReloaderLog(fresh);
+        var expiringLog = await ReloaderLog(expiring, polls: 3);
+        var freshLog = await ReloaderLog(fresh, polls: 3);
 
         Assert.Contains(expiringLog, e => e.Level == LogLevel.Warning && e.Message.StartsWith("The serving certificate expires in", StringComparison.Ordinal));
+        Assert.Contains(freshLog, e => e.Level == LogLevel.Information && e.Message.StartsWith("Serving certificate ", StringComparison.Ordinal));
         Assert.DoesNotContain(freshLog, e => e.Level >= LogLevel.Warning);
     }
 }

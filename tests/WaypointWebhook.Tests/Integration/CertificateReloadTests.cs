@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Serilog;
-using WaypointWebhook.Cluster;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using WaypointWebhook.Hosting;
 using WaypointWebhook.Settings;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Integration;
 
@@ -18,10 +18,12 @@ namespace WaypointWebhook.Tests.Integration;
 public sealed partial class CertificateReloadTests : IAsyncLifetime
 {
     private readonly string volume = Directory.CreateTempSubdirectory("waypoint-secret-volume-").FullName;
-    private readonly int port = WebhookFixture.FreePort();
     private readonly TestCertificates first = new();
     private readonly TestCertificates second = new();
-    private WebApplication app = null!;
+    private readonly FakeLogCollector log = FakeLogCollector.Create(new FakeLogCollectorOptions { FilteredCategories = { typeof(CertificateReloader).FullName! } });
+    private InProcessWebhook host = null!;
+
+    private int port => host.Port;
 
     public async Task InitializeAsync()
     {
@@ -29,29 +31,24 @@ public sealed partial class CertificateReloadTests : IAsyncLifetime
         File.CreateSymbolicLink(Path.Combine(volume, "tls.crt"), "..data/tls.crt");
         File.CreateSymbolicLink(Path.Combine(volume, "tls.key"), "..data/tls.key");
 
-        var paths = new[] { Reviews.ExampleCluster };
-        var settings = WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Webhook:CertificateReloadSeconds"] = "0.1",
-            ["Webhook:ShutdownDelaySeconds"] = "0",
-        }).Build());
-        app = WebhookServer.Build(
-            new ServeOptions(port, WebhookFixture.FreePort(), Path.Combine(volume, "tls.crt"), Path.Combine(volume, "tls.key"), IPAddress.Loopback),
-            settings,
-            new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths),
-            new ConfigurationBuilder().Build(),
-            new LoggerConfiguration().CreateLogger());
-        await app.StartAsync();
+        host = await InProcessWebhook.StartAsync(
+            Path.Combine(volume, "tls.crt"),
+            Path.Combine(volume, "tls.key"),
+            new Dictionary<string, string?> { ["CertificateReloadSeconds"] = "0.1" },
+            logger: InProcessWebhook.LoggerInto(log));
     }
 
     public async Task DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await host.DisposeAsync();
         first.Dispose();
         second.Dispose();
         Directory.Delete(volume, recursive: true);
     }
+
+    /// <summary>The reloader's lines so far (category <see cref="CertificateReloader"/>).</summary>
+    private List<FakeLogRecord> ReloaderLog() =>
+        log.GetSnapshot().Where(r => r.Category == typeof(CertificateReloader).FullName).ToList();
 
     /// <summary>Writes a pair into a timestamped folder and points <c>..data</c> at it with an atomic rename.</summary>
     private void Publish(TestCertificates pair, string folder)
@@ -122,17 +119,12 @@ public sealed partial class CertificateReloadTests : IAsyncLifetime
             }
         });
 
-        await Task.Delay(200);
+        Assert.True(await Eventually.Holds(() => Volatile.Read(ref succeeded) > 0, TimeSpan.FromSeconds(10)), "no request succeeded before the swap");
         Publish(second, "..2026_11_26_02");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        string serial;
-        do
-        {
-            await Task.Delay(50);
-            serial = await HandshakeSerial();
-        }
-        while (serial != second.Serial && DateTime.UtcNow < deadline);
-        await Task.Delay(200);
+        var serial = first.Serial;
+        await Eventually.Holds(async () => (serial = await HandshakeSerial()) == second.Serial, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        var afterSwap = Volatile.Read(ref succeeded);
+        Assert.True(await Eventually.Holds(() => Volatile.Read(ref succeeded) > afterSwap, TimeSpan.FromSeconds(10)), "no request succeeded after the swap");
         await stop.CancelAsync();
         await traffic;
 
@@ -150,8 +142,18 @@ public sealed partial class CertificateReloadTests : IAsyncLifetime
         File.Copy(second.CertificateFile, Path.Combine(dir, "tls.crt"));
         File.Copy(first.KeyFile, Path.Combine(dir, "tls.key"));
         SwapData("..2026_11_26_03");
-        await Task.Delay(500);
 
+        // The reloader saw the pair, refused it, and the old certificate is still the one presented.
+        await Eventually.Until(
+            () => ReloaderLog().Any(r => r.Level == LogLevel.Warning && r.Message.StartsWith("Keeping the current serving certificate: ", StringComparison.Ordinal)),
+            "the reloader's refusal of the half-written pair",
+            TimeSpan.FromSeconds(10));
         Assert.Equal(first.Serial, await HandshakeSerial());
+        Assert.DoesNotContain(ReloaderLog(), r => r.Message.StartsWith("Reloaded the serving certificate", StringComparison.Ordinal));
+
+        // Still polling: the whole pair, once written, is taken.
+        Publish(second, "..2026_11_26_04");
+        await Eventually.Until(async () => await HandshakeSerial() == second.Serial, "the complete pair after the half-written one", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        Assert.Contains(ReloaderLog(), r => r.Level == LogLevel.Information && r.Message.StartsWith("Reloaded the serving certificate", StringComparison.Ordinal));
     }
 }

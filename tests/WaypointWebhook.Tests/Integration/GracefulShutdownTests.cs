@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Integration;
 
@@ -31,27 +32,15 @@ public sealed class GracefulShutdownTests
     public async Task Sigterm_keeps_serving_through_the_delay_and_completes_requests_in_flight()
     {
         using var certificates = new TestCertificates();
-        var port = WebhookFixture.FreePort();
-        var healthPort = WebhookFixture.FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.dll"), "serve", "--cluster-state", Reviews.ExampleCluster,
-                     "--port", port.ToString(), "--health-port", healthPort.ToString(),
-                     "--tls-cert-file", certificates.CertificateFile, "--tls-private-key-file", certificates.KeyFile,
-                     "--Webhook:ShutdownDelaySeconds=2",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
+        var port = FreePorts.Next();
+        var healthPort = FreePorts.Next();
+        using var process = ProcessRunner.StartServe(port, healthPort, certificates.CertificateFile, certificates.KeyFile, ["--Webhook:ShutdownDelaySeconds=2"]);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await WaitUntil(async () => (await TryGet(http, $"http://127.0.0.1:{healthPort}/readyz")) == HttpStatusCode.OK, "ready");
+            await Eventually.Until(async () => (await TryGet(http, $"http://127.0.0.1:{healthPort}/readyz")) == HttpStatusCode.OK, "ready", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
 
             using var https = certificates.Client();
             var started = new TaskCompletionSource();
@@ -67,7 +56,7 @@ public sealed class GracefulShutdownTests
             }
 
             // During the delay: not ready, yet still answering admissions.
-            await WaitUntil(async () => (await TryGet(http, $"http://127.0.0.1:{healthPort}/readyz")) == HttpStatusCode.ServiceUnavailable, "draining readiness");
+            await Eventually.Until(async () => (await TryGet(http, $"http://127.0.0.1:{healthPort}/readyz")) == HttpStatusCode.ServiceUnavailable, "draining readiness", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
             using var duringDelay = await https.PostAsync($"https://localhost:{port}/validate", new StringContent(Reviews.PodReview("late", "default", "p").ToJsonString(), Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, duringDelay.StatusCode);
 
@@ -100,16 +89,6 @@ public sealed class GracefulShutdownTests
         catch (HttpRequestException)
         {
             return null;
-        }
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
         }
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using WaypointWebhook.Testing;
 using static WaypointWebhook.Tests.Reviews;
 
 namespace WaypointWebhook.Tests.Integration;
@@ -41,7 +43,7 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     [Fact]
     public async Task Sample_request_from_the_README_is_denied()
     {
-        var body = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "pod-on-service-waypoint.json"));
+        var body = await File.ReadAllTextAsync(RepoPaths.ExampleRequest("pod-on-service-waypoint.json"));
 
         var (status, text) = await Post("/validate", Json(body));
 
@@ -57,7 +59,7 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     public async Task Mutate_over_http2_returns_the_patch()
     {
         using var http2 = server.Certificates.Client(HttpVersion.Version20);
-        var body = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "gateway-without-traffic-type.json"));
+        var body = await File.ReadAllTextAsync(RepoPaths.ExampleRequest("gateway-without-traffic-type.json"));
 
         using var response = await http2.PostAsync(new Uri(server.Admission, "/mutate"), Json(body));
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!;
@@ -156,18 +158,36 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     [Fact]
     public async Task Plain_http_to_the_admission_port_does_not_reach_the_webhook()
     {
+        // The port is listening (a refused connection would prove nothing) ...
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Port);
+        var stream = tcp.GetStream();
+
+        // ... and plain HTTP on it is not an admission: the bytes are no TLS ClientHello, so Kestrel's TLS layer closes the connection before any HTTP.
+        await stream.WriteAsync("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"u8.ToArray());
+        var answer = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await stream.CopyToAsync(answer, timeout.Token);
+        var text = Encoding.ASCII.GetString(answer.ToArray());
+
+        // Closed without a byte, not timed out (that would throw): no HTTP answer, so not the endpoint's 400.
+        Assert.Equal("", text);
+
+        // An HTTP client sees the same: the response ended before it began, not a refused connection.
         using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => plain.PostAsync(new Uri($"http://127.0.0.1:{server.Port}/validate"), Json("{}")));
+        Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
 
-        var error = await Record.ExceptionAsync(() => plain.PostAsync(new Uri($"http://127.0.0.1:{server.Port}/validate"), Json("{}")));
-
-        Assert.NotNull(error);
+        // And TLS on the same port is served: the port is the admission port, answering only HTTPS.
+        using var https = await server.Https.PostAsync(new Uri(server.Admission, "/validate"), Json("{}"));
+        Assert.Equal(HttpStatusCode.BadRequest, https.StatusCode);
     }
 
     [Fact]
     public async Task Metrics_show_requests_findings_patches_bad_requests_view_and_certificate()
     {
         await Post("/validate", Json(PodReview("m1", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
-        await Post("/mutate", Json(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "examples", "requests", "gateway-without-traffic-type.json"))));
+        await Post("/mutate", Json(await File.ReadAllTextAsync(RepoPaths.ExampleRequest("gateway-without-traffic-type.json"))));
         await Post("/validate", Json("{"));
 
         using var response = await server.Http.GetAsync(new Uri(server.Health, "/metrics"));

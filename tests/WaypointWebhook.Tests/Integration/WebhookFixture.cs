@@ -1,45 +1,31 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.Extensions.Configuration;
-using Serilog;
-using WaypointWebhook.Cluster;
-using WaypointWebhook.Hosting;
-using WaypointWebhook.Settings;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Integration;
 
 /// <summary>The real server (Kestrel, TLS, both ports) over the example cluster state.</summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
+    private InProcessWebhook host = null!;
+
     public TestCertificates Certificates { get; } = new();
 
-    public int Port { get; } = FreePort();
+    public int Port => host.Port;
 
-    public int HealthPort { get; } = FreePort();
+    public int HealthPort => host.HealthPort;
 
-    public WebApplication App { get; private set; } = null!;
+    public WebApplication App => host.App;
 
     public HttpClient Https { get; private set; } = null!;
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public Uri Admission => new($"https://localhost:{Port}");
+    public Uri Admission => host.Admission;
 
-    public Uri Health => new($"http://127.0.0.1:{HealthPort}");
+    public Uri Health => host.Health;
 
     public async Task InitializeAsync()
     {
-        var paths = new[] { Reviews.ExampleCluster };
-        var views = new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths);
-        var settings = WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:MaxRequestBodyBytes"] = "262144", ["Webhook:ShutdownDelaySeconds"] = "0" }).Build());
-        var logger = new LoggerConfiguration().MinimumLevel.Warning().CreateLogger();
-        App = WebhookServer.Build(
-            new ServeOptions(Port, HealthPort, Certificates.CertificateFile, Certificates.KeyFile, IPAddress.Loopback),
-            settings,
-            views,
-            new ConfigurationBuilder().Build(),
-            logger);
-        await App.StartAsync();
+        host = await InProcessWebhook.StartAsync(Certificates.CertificateFile, Certificates.KeyFile, new Dictionary<string, string?> { ["MaxRequestBodyBytes"] = "262144" });
         Https = Certificates.Client();
     }
 
@@ -47,15 +33,7 @@ public sealed class WebhookFixture : IAsyncLifetime
     {
         Https.Dispose();
         Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await host.DisposeAsync();
         Certificates.Dispose();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

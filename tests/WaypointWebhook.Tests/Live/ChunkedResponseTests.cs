@@ -44,7 +44,7 @@ public sealed class ChunkedResponseTests
         var running = view.RunAsync(stop.Token);
         try
         {
-            await WaitFor(() => view.IsSynced, $"sync with {api.Chunks?.ToString() ?? "whole responses"}", seconds: 60);
+            await Eventually.Until(() => view.IsSynced, $"sync with {api.Chunks?.ToString() ?? "whole responses"}", TimeSpan.FromSeconds(60));
 
             var snapshot = view.Snapshot!;
             Assert.Equal(count, snapshot.Gateways.Count);
@@ -60,32 +60,22 @@ public sealed class ChunkedResponseTests
             }
 
             // Watch events arrive in the same pieces.
-            await WaitFor(() => api.ActiveWatches == 3, "the three watches", seconds: 30);
+            await Eventually.Until(() => api.ActiveWatches == 3, "the three watches", TimeSpan.FromSeconds(30));
             api.Apply(Gateways, Gateway("team-0", "waypoint", waypointFor: "service"));
             api.Delete(Gateways, "team-1", "waypoint");
             api.Apply(Namespaces, Namespace("team-2", ("team", "moved")));
-            await WaitFor(
+            await Eventually.Until(
                 () => view.Snapshot!.GetGateway("team-0", "waypoint")?.WaypointFor == "service"
                       && view.Snapshot.GetGateway("team-1", "waypoint") is null
                       && view.Snapshot.GetNamespace("team-2")?.Labels["team"] == "moved",
                 "the watch events",
-                seconds: 60);
+                TimeSpan.FromSeconds(60));
             Assert.Equal(1, view.Gateways.Lists);
         }
         finally
         {
             await stop.CancelAsync();
             await running;
-        }
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
         }
     }
 }

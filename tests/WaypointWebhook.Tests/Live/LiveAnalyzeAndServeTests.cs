@@ -56,17 +56,10 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
         File.Delete(kubeconfig);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        return (await Program.Run(args, output, error), output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Analyze_without_files_audits_the_live_cluster()
     {
-        var (exit, output, error) = await Run("analyze", "--kubeconfig", kubeconfig);
+        var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig);
 
         Assert.Equal(1, exit);
         Assert.Equal("3 errors, 0 warnings in 7 objects from the cluster\n", error.Replace("\r", string.Empty));
@@ -86,7 +79,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
     [Fact]
     public async Task Analyze_one_namespace_lists_only_there_but_resolves_everywhere()
     {
-        var (exit, output, _) = await Run("analyze", "--kubeconfig", kubeconfig, "-n", "app", "-o", "json");
+        var (exit, output, _) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig, "-n", "app", "-o", "json");
 
         Assert.Equal(1, exit);
         var findings = JsonNode.Parse(output)!["findings"]!.AsArray();
@@ -99,7 +92,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
     {
         api.Down = true;
 
-        var (exit, _, error) = await Run("analyze", "--kubeconfig", kubeconfig);
+        var (exit, _, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig);
 
         Assert.Equal(2, exit);
         Assert.StartsWith("error: cannot list the cluster", error);
@@ -111,33 +104,21 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
         api.ListDelay = TimeSpan.FromMilliseconds(700);
         using var certificates = new TestCertificates();
         var view = new LiveClusterView(api.Client(), new CacheTiming { InitialBackoff = TimeSpan.FromMilliseconds(20) }, NullLoggerFactory.Instance);
-        var healthPort = WebhookFixture.FreePort();
-        await using var app = WebhookServer.Build(
-            new ServeOptions(WebhookFixture.FreePort(), healthPort, certificates.CertificateFile, certificates.KeyFile, IPAddress.Loopback),
-            WebhookSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhook:ShutdownDelaySeconds"] = "0" }).Build()),
-            view,
-            new ConfigurationBuilder().Build(),
-            new LoggerConfiguration().CreateLogger());
-        await app.StartAsync();
+        await using var host = await InProcessWebhook.StartAsync(certificates.CertificateFile, certificates.KeyFile, views: view, logger: new LoggerConfiguration().CreateLogger());
         using var http = new HttpClient();
 
-        using var early = await http.GetAsync($"http://127.0.0.1:{healthPort}/readyz");
+        using var early = await http.GetAsync(new Uri(host.Health, "/readyz"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
         Assert.Contains("syncing", await early.Content.ReadAsStringAsync());
-        using var alive = await http.GetAsync($"http://127.0.0.1:{healthPort}/healthz");
+        using var alive = await http.GetAsync(new Uri(host.Health, "/healthz"));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        HttpStatusCode status;
-        do
+        async Task<bool> Ready()
         {
-            await Task.Delay(50);
-            using var ready = await http.GetAsync($"http://127.0.0.1:{healthPort}/readyz");
-            status = ready.StatusCode;
+            using var ready = await http.GetAsync(new Uri(host.Health, "/readyz"));
+            return ready.StatusCode == HttpStatusCode.OK;
         }
-        while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        await app.StopAsync();
+        Assert.True(await Eventually.Holds(Ready, TimeSpan.FromSeconds(15)), "not ready after the sync");
     }
 }

@@ -39,17 +39,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     private async Task StartAndSync()
     {
         running = view.RunAsync(stop.Token);
-        await WaitFor(() => view.IsSynced, "initial sync");
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what, int seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => view.IsSynced, "initial sync", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>The view's snapshot now (every test reads it after the initial sync).</summary>
@@ -67,7 +57,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
 
         Assert.Null(view.Current);
         Assert.Contains("syncing", view.Describe());
-        await WaitFor(() => view.IsSynced, "sync");
+        await Eventually.Until(() => view.IsSynced, "sync", TimeSpan.FromSeconds(10));
 
         Assert.Same(view.Snapshot, view.Current);
         Assert.Equal("istio.io/mesh-controller", Now.GetGatewayClass("istio-waypoint")!.ControllerName);
@@ -98,13 +88,13 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         await StartAndSync();
 
         api.Apply(Gateways, Gateway("app", "w"));
-        await WaitFor(() => Now.GetGateway("app", "w") is not null, "ADDED");
+        await Eventually.Until(() => Now.GetGateway("app", "w") is not null, "ADDED", TimeSpan.FromSeconds(10));
         api.Apply(Gateways, Gateway("app", "w", waypointFor: "workload"));
-        await WaitFor(() => Now.GetGateway("app", "w")?.WaypointFor == "workload", "MODIFIED");
+        await Eventually.Until(() => Now.GetGateway("app", "w")?.WaypointFor == "workload", "MODIFIED", TimeSpan.FromSeconds(10));
         api.Apply(Namespaces, Namespace("default", ("team", "a")));
-        await WaitFor(() => Now.GetNamespace("default")!.Labels.ContainsKey("team"), "namespace MODIFIED");
+        await Eventually.Until(() => Now.GetNamespace("default")!.Labels.ContainsKey("team"), "namespace MODIFIED", TimeSpan.FromSeconds(10));
         api.Delete(Gateways, "app", "w");
-        await WaitFor(() => Now.GetGateway("app", "w") is null, "DELETED");
+        await Eventually.Until(() => Now.GetGateway("app", "w") is null, "DELETED", TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, ListRequests(Gateways));
     }
@@ -114,12 +104,12 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     {
         await StartAndSync();
         api.Apply(Gateways, Gateway("app", "before"));
-        await WaitFor(() => Now.GetGateway("app", "before") is not null, "event before the drop");
+        await Eventually.Until(() => Now.GetGateway("app", "before") is not null, "event before the drop", TimeSpan.FromSeconds(10));
         var lastSeen = api.CurrentRevision;
 
         api.DropWatches();
         api.Apply(Gateways, Gateway("app", "during"));
-        await WaitFor(() => Now.GetGateway("app", "during") is not null, "event while disconnected");
+        await Eventually.Until(() => Now.GetGateway("app", "during") is not null, "event while disconnected", TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, ListRequests(Gateways));
         Assert.Contains(api.Requests, r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains("watch=true") && r.Contains($"resourceVersion={lastSeen}"));
@@ -131,11 +121,11 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         await StartAndSync();
         var listedAt = api.CurrentRevision;
         var lastSeen = api.Apply(Gateways, Gateway("app", "before-reset"));
-        await WaitFor(() => Now.GetGateway("app", "before-reset") is not null, "event before the reset");
+        await Eventually.Until(() => Now.GetGateway("app", "before-reset") is not null, "event before the reset", TimeSpan.FromSeconds(10));
 
         api.AbortWatches();
         var during = api.Apply(Gateways, Gateway("app", "during-reset"));
-        await WaitFor(() => Now.GetGateway("app", "during-reset") is not null, "event while reconnecting");
+        await Eventually.Until(() => Now.GetGateway("app", "during-reset") is not null, "event while reconnecting", TimeSpan.FromSeconds(10));
 
         var gatewayWatches = api.Requests.Where(r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains("watch=true")).ToList();
         Assert.Contains($"resourceVersion={listedAt}", gatewayWatches[0]);
@@ -150,7 +140,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     {
         await StartAndSync();
         api.Apply(Namespaces, Namespace("other"));
-        await WaitFor(() => Now.GetNamespace("other") is not null, "namespace event");
+        await Eventually.Until(() => Now.GetNamespace("other") is not null, "namespace event", TimeSpan.FromSeconds(10));
         var bookmark = api.CurrentRevision + 5;
         for (var i = 0; i < 5; i++)
         {
@@ -158,9 +148,9 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         }
 
         api.Bookmark(Gateways);
-        await Task.Delay(200);
+        await Eventually.Until(() => view.Gateways.Table.ResourceVersion >= (ulong)bookmark, "the bookmark", TimeSpan.FromSeconds(10));
         api.DropWatches();
-        await WaitFor(() => WatchRequests(Gateways) >= 2, "re-watch");
+        await Eventually.Until(() => WatchRequests(Gateways) >= 2, "re-watch", TimeSpan.FromSeconds(10));
 
         Assert.Contains(api.Requests, r => r.StartsWith($"GET /{Gateways}?", StringComparison.Ordinal) && r.Contains($"resourceVersion={bookmark}"));
     }
@@ -178,9 +168,9 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.Delete(Gateways, "default", "waypoint", silently: true);
         api.Apply(Gateways, Gateway("app", "new"), silently: true);
         api.DropWatches();
-        await WaitFor(() => ListRequests(Gateways) >= 2, "relist");
+        await Eventually.Until(() => ListRequests(Gateways) >= 2, "relist", TimeSpan.FromSeconds(10));
         api.CompactedBelow = 0;
-        await WaitFor(() => Now.GetGateway("app", "new") is not null, "state after relist");
+        await Eventually.Until(() => Now.GetGateway("app", "new") is not null, "state after relist", TimeSpan.FromSeconds(10));
 
         Assert.Null(Now.GetGateway("default", "waypoint"));
         Assert.True(view.Gateways.Lists >= 2);
@@ -190,16 +180,19 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     public async Task Watches_that_end_at_once_back_off_instead_of_looping()
     {
         await StartAndSync();
-        await WaitFor(() => api.ActiveWatches == 3, "the three watches");
+        await Eventually.Until(() => api.ActiveWatches == 3, "the three watches", TimeSpan.FromSeconds(10));
         api.WatchesEndAtOnce = true;
         var before = WatchRequests(Gateways);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         api.DropWatches();
-        await Task.Delay(1500);
+        await Eventually.Until(() => WatchRequests(Gateways) - before >= 10, "ten watch attempts", TimeSpan.FromSeconds(10));
+        var elapsed = clock.Elapsed;
 
-        // An empty watch body is an error to the client: backoff from 20 ms doubling to 200 ms allows
-        // about ten attempts in 1.5 s, where an immediate retry would make hundreds.
-        Assert.InRange(WatchRequests(Gateways) - before, 1, 30);
+        // An empty watch body is an error to the client: backoff from 20 ms doubling to 200 ms, each wait
+        // at least half its ceiling, spaces ten attempts over at least 10+20+40+80+5x100 = 650 ms (no more
+        // than 20 a second), where an immediate retry would make them in a few milliseconds.
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(500), $"ten watch attempts in {elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(1, ListRequests(Gateways));
     }
 
@@ -209,21 +202,22 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         await StartAndSync();
 
         api.Down = true;
+        var attempts = WatchRequests(Gateways) + ListRequests(Gateways);
         api.DropWatches();
-        await Task.Delay(300);
+        await Eventually.Until(() => WatchRequests(Gateways) + ListRequests(Gateways) > attempts + 1, "two requests refused by the outage", TimeSpan.FromSeconds(10));
         Assert.Same(view.Snapshot, view.Current);
         Assert.NotNull(Now.GetGateway("default", "waypoint"));
 
         api.Down = false;
         api.Apply(Gateways, Gateway("app", "after-outage"));
-        await WaitFor(() => Now.GetGateway("app", "after-outage") is not null, "recovery");
+        await Eventually.Until(() => Now.GetGateway("app", "after-outage") is not null, "recovery", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task Admissions_make_no_API_request_and_survive_heavy_churn()
     {
         await StartAndSync();
-        await WaitFor(() => api.ActiveWatches == 3, "the three watches"); // the caches' own requests, made after the lists
+        await Eventually.Until(() => api.ActiveWatches == 3, "the three watches", TimeSpan.FromSeconds(10)); // the caches' own requests, made after the lists
         var handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions()), view);
         var body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Reviews.PodReview("u", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
         var requestsBefore = api.Requests.Count;
@@ -274,6 +268,8 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.Apply(Gateways, Gateway("default", "fresh"), silently: true);
         var fresh = Assert.IsType<Answered>(Review("fresh"));
         Assert.True(fresh.Review.Response.Allowed);
+        Assert.Empty(fresh.Denials);
+        Assert.Empty(fresh.Warnings);
         Assert.Single(api.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/fresh", StringComparison.Ordinal));
         Assert.NotNull(Now.GetGateway("default", "fresh"));
 
@@ -285,6 +281,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         api.Down = true;
         var unknown = Assert.IsType<Answered>(Review("absent"));
         Assert.True(unknown.Review.Response.Allowed);
-        Assert.Equal(["W5"], unknown.Warnings.Select(d => d.Rule));
+        Assert.Empty(unknown.Denials);
+        Assert.Equal([("W5", ReasonCodes.WaypointIsNotReady, "metadata.labels[istio.io/use-waypoint]")], unknown.Warnings.Select(d => (d.Rule, d.Reason, d.Field)));
     }
 }

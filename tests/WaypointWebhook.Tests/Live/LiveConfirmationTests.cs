@@ -33,7 +33,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         api.Apply(Gateways, SelectorWaypoint("infra", "shared", "team", "a"));
         view = new LiveClusterView(api.Client(), Fast, NullLoggerFactory.Instance);
         running = view.RunAsync(stop.Token);
-        await WaitFor(() => view.IsSynced && api.ActiveWatches == 3, "sync and the three watches");
+        await Eventually.Until(() => view.IsSynced && api.ActiveWatches == 3, "sync and the three watches", TimeSpan.FromSeconds(10));
     }
 
     public async Task DisposeAsync()
@@ -52,16 +52,6 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
             ["namespaces"] = new JsonObject { ["from"] = "Selector", ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { [key] = value } } },
         };
         return gateway;
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what, int seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
     }
 
     private Task<AdmissionOutcome> ServiceReview(PolicyOptions options, string ns, params (string Key, string Value)[] labels) =>
@@ -85,7 +75,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         var review = ServiceReview(DenyMissing, "default", ("istio.io/use-waypoint", "doomed"));
         await api.GetStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
         var deletedAt = api.Delete(Gateways, "default", "doomed");
-        await WaitFor(() => view.Gateways.Table.ResourceVersion >= (ulong)deletedAt, "the DELETE event");
+        await Eventually.Until(() => view.Gateways.Table.ResourceVersion >= (ulong)deletedAt, "the DELETE event", TimeSpan.FromSeconds(10));
         var answered = Assert.IsType<Answered>(await review);
 
         // The GET read the Gateway before the DELETE; the store knows better, and so does the verdict.
@@ -104,7 +94,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         var review = ServiceReview(DenyMissing, "default", ("istio.io/use-waypoint", "moving"));
         await api.GetStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
         var changedAt = api.Apply(Gateways, Gateway("default", "moving", waypointFor: "workload"));
-        await WaitFor(() => view.Gateways.Table.ResourceVersion >= (ulong)changedAt, "the MODIFIED event");
+        await Eventually.Until(() => view.Gateways.Table.ResourceVersion >= (ulong)changedAt, "the MODIFIED event", TimeSpan.FromSeconds(10));
         var answered = Assert.IsType<Answered>(await review);
 
         // The GET's copy (service) is older than the watch's (workload): the newer one stays and is judged.
@@ -120,6 +110,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         var answered = Assert.IsType<Answered>(await ServiceReview(DenyMissing, "default", ("istio.io/use-waypoint", "fresh")));
 
         Assert.True(answered.Review.Response.Allowed);
+        Assert.Empty(answered.Denials);
         Assert.Empty(answered.Warnings);
         Assert.NotNull(view.Snapshot!.GetGateway("default", "fresh"));
     }
@@ -146,6 +137,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         var refused = Assert.IsType<Answered>(await ServiceReview(new PolicyOptions(), "fresh-b", reference));
 
         Assert.True(admitted.Review.Response.Allowed);
+        Assert.Empty(admitted.Denials);
         Assert.Empty(admitted.Warnings);
         Assert.Equal(["W8"], refused.Denials.Select(d => d.Rule));
         Assert.Equal(1, Gets("api/v1/namespaces/fresh-a"));
@@ -166,7 +158,9 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         foreach (var answered in new[] { unreachable, unknownToServer })
         {
             Assert.True(answered.Review.Response.Allowed);
+            Assert.Empty(answered.Denials);
             Assert.Equal(["W8"], answered.Warnings.Select(w => w.Rule));
+            Assert.Equal((ReasonCodes.AttachmentDenied, "metadata.labels[istio.io/use-waypoint]"), (Assert.Single(answered.Warnings).Reason, answered.Warnings[0].Field));
         }
     }
 
@@ -176,7 +170,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         var slowView = new LiveClusterView(api.Client(), Fast with { ConfirmTimeout = TimeSpan.FromMilliseconds(300) }, NullLoggerFactory.Instance);
         using var slowStop = new CancellationTokenSource();
         var slowRunning = slowView.RunAsync(slowStop.Token);
-        await WaitFor(() => slowView.IsSynced, "second view sync");
+        await Eventually.Until(() => slowView.IsSynced, "second view sync", TimeSpan.FromSeconds(10));
         api.GetDelay = TimeSpan.FromSeconds(3);
         var handler = new AdmissionHandler(new WaypointPolicy(DenyMissing), slowView);
         var started = DateTime.UtcNow;
@@ -189,7 +183,8 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
 
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(2.5));
         Assert.True(answered.Review.Response.Allowed);
-        Assert.Equal(["W5"], answered.Warnings.Select(w => w.Rule));
+        Assert.Empty(answered.Denials);
+        Assert.Equal([("W5", ReasonCodes.WaypointIsNotReady, "metadata.labels[istio.io/use-waypoint]")], answered.Warnings.Select(w => (w.Rule, w.Reason, w.Field)));
         await slowStop.CancelAsync();
         await slowRunning;
     }
@@ -223,7 +218,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         var taken = view.Snapshot!;
         var changedAt = api.Apply(Gateways, Gateway("default", "later"));
         api.Apply(Namespaces, Namespace("default", ("team", "z")));
-        await WaitFor(() => view.Snapshot!.Gateways.ResourceVersion >= (ulong)changedAt && view.Snapshot.Namespaces.ResourceVersion > (ulong)changedAt, "both events (two watch streams)");
+        await Eventually.Until(() => view.Snapshot!.Gateways.ResourceVersion >= (ulong)changedAt && view.Snapshot.Namespaces.ResourceVersion > (ulong)changedAt, "both events (two watch streams)", TimeSpan.FromSeconds(10));
 
         Assert.Null(taken.GetGateway("default", "later"));
         Assert.False(taken.GetNamespace("default")!.Labels.ContainsKey("team"));

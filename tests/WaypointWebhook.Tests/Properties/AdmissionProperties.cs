@@ -6,6 +6,7 @@ using CsCheck;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Properties;
 
@@ -15,13 +16,7 @@ namespace WaypointWebhook.Tests.Properties;
 /// </summary>
 public sealed class AdmissionProperties
 {
-    private static readonly ClusterSnapshot Cluster = ClusterSnapshot.From(ManifestReader.Read([Reviews.ExampleCluster]));
-
-    private static readonly AdmissionHandler[] Handlers =
-    [
-        new(new WaypointPolicy(new PolicyOptions()), new ManifestClusterViewSource(Cluster, ["example"])),
-        new(new WaypointPolicy(new PolicyOptions { Enforcement = EnforcementMode.Warn, MissingWaypointVerdict = Policy.Model.Verdict.Deny }), new ManifestClusterViewSource(Cluster, ["example"])),
-    ];
+    private static readonly AdmissionHandler[] Handlers = [ExampleViews.Handler(new PolicyOptions()), ExampleViews.Handler(new PolicyOptions { Enforcement = EnforcementMode.Warn, MissingWaypointVerdict = Policy.Model.Verdict.Deny })];
 
     private static void AssertWellFormed(string body, AdmissionOutcome outcome, bool warnMode)
     {
@@ -76,7 +71,10 @@ public sealed class AdmissionProperties
             review =>
             {
                 var outcome = Handlers[0].HandleAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(review.ToJsonString())), AdmissionEndpoint.Validate, CancellationToken.None).Result;
-                Assert.True(Assert.IsType<Answered>(outcome).Review.Response.Allowed);
+                var answered = Assert.IsType<Answered>(outcome);
+                Assert.True(answered.Review.Response.Allowed);
+                Assert.Empty(answered.Denials);
+                Assert.Empty(answered.Warnings);
             },
             iter: 300);
     }
@@ -84,7 +82,7 @@ public sealed class AdmissionProperties
     [Fact]
     public void Truncated_and_corrupted_bodies_get_a_4xx_or_an_answer_never_an_exception()
     {
-        var valid = Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(Reviews.RepoRoot, "deploy", "examples", "requests", "pod-on-service-waypoint.json")));
+        var valid = Encoding.UTF8.GetBytes(File.ReadAllText(RepoPaths.ExampleRequest("pod-on-service-waypoint.json")));
         Gen.Select(Gen.Int[0, valid.Length], Gen.Int[0, valid.Length - 1], Gen.Byte, Gen.Int[0, 2]).Sample(
             (cut, position, value, mode) =>
             {

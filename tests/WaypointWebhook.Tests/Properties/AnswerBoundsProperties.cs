@@ -8,6 +8,7 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Tests.Admission;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Properties;
 
@@ -18,13 +19,7 @@ namespace WaypointWebhook.Tests.Properties;
 /// </summary>
 public sealed class AnswerBoundsProperties
 {
-    private static readonly ClusterSnapshot Cluster = ClusterSnapshot.From(ManifestReader.Read([Reviews.ExampleCluster]));
-
-    private static readonly AdmissionHandler[] Handlers =
-    [
-        new(new WaypointPolicy(new PolicyOptions()), new ManifestClusterViewSource(Cluster, ["example"])),
-        new(new WaypointPolicy(new PolicyOptions { Enforcement = EnforcementMode.Warn }), new ManifestClusterViewSource(Cluster, ["example"])),
-    ];
+    private static readonly AdmissionHandler[] Handlers = [ExampleViews.Handler(new PolicyOptions()), ExampleViews.Handler(new PolicyOptions { Enforcement = EnforcementMode.Warn })];
 
     /// <summary>Pieces that have broken one-line text: every one of them must come out escaped.</summary>
     private static readonly Gen<string> HostilePiece = Gen.OneOf(
