@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Benchmarks;

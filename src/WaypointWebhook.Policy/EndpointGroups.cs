@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Policy;

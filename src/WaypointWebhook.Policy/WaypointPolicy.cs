@@ -1,25 +1,11 @@
 using WaypointWebhook.Policy.Checks;
+using WaypointWebhook.Policy.Configuration;
+using WaypointWebhook.Policy.Findings;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 using WaypointWebhook.Policy.Rules;
 
 namespace WaypointWebhook.Policy;
-
-public enum Operation
-{
-    Create,
-    Update,
-    Delete,
-    Connect,
-}
-
-/// <summary>The policy's answer to one admission: the findings that deny and those that only warn.</summary>
-public sealed record PolicyDecision(IReadOnlyList<Finding> Denials, IReadOnlyList<Finding> Warnings)
-{
-    public static readonly PolicyDecision Allow = new([], []);
-
-    public bool Allowed => Denials.Count == 0;
-}
 
 /// <summary>
 /// The waypoint policy: pure, no I/O, no clock. <see cref="Evaluate"/> applies every rule as on CREATE;
@@ -113,7 +99,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
             || operation is not (Operation.Create or Operation.Update)
             || IsExcluded(subject)
             || gateway.WaypointFor is not null
-            || !new WaypointClasses(options, view).IsWaypointClass(gateway.ClassName)
+            || !new WaypointClasses(options.WaypointControllers, options.WaypointClassNames, view).IsWaypointClass(gateway.ClassName)
             || view.GetGatewayClass(gateway.ClassName)?.WaypointFor is not null)
         {
             return null;
@@ -131,7 +117,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <param name="suppressMessages">For a group of endpoints, given whether they changed: whether its deny and its warn findings need no message.</param>
     private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<Finding, bool?> collect)
     {
-        var classes = new WaypointClasses(options, view);
+        var classes = new WaypointClasses(options.WaypointControllers, options.WaypointClassNames, view);
         switch (subject)
         {
             case EnrollingSubject enrolling when !Exemptions.IsExempt(enrolling, view):

@@ -1,4 +1,5 @@
 using System.Text;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
 using static WaypointWebhook.Policy.Tests.Subjects;
 

@@ -1,4 +1,6 @@
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
 using static WaypointWebhook.Policy.Tests.Subjects;
 
 namespace WaypointWebhook.Policy.Tests;

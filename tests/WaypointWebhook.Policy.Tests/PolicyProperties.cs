@@ -1,5 +1,6 @@
 using System.Reflection;
 using CsCheck;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 

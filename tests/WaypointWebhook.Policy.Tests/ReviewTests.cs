@@ -1,3 +1,4 @@
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
 using static WaypointWebhook.Policy.Tests.Subjects;
 

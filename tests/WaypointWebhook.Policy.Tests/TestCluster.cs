@@ -1,4 +1,5 @@
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Policy.Tests;

@@ -1,6 +1,7 @@
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 
 namespace WaypointWebhook.Testing;
 

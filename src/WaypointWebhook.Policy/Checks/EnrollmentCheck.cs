@@ -1,3 +1,5 @@
+using WaypointWebhook.Policy.Configuration;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 using WaypointWebhook.Policy.Rules;
@@ -132,7 +134,7 @@ public sealed class EnrollmentCheck
                                                && previous is not null
                                                && check.Waypoint is { AttachmentAllowed: false } waypoint
                                                && Attachment.FromOf(waypoint.AttachmentListener) == Attachment.FromSelector
-                                               && Attachment.Allows(waypoint.Gateway, waypoint.AttachmentListener, check.ConsumerNamespace, WithName(previous.Labels.ToDictionary(), check.ConsumerNamespace));
+                                               && Attachment.Allows(waypoint.Gateway, waypoint.AttachmentListener, check.ConsumerNamespace, NamespaceLabels.WithName(previous.Labels.ToDictionary(), check.ConsumerNamespace));
         }
 
         if (enrollment.IsObjectLevel && subject.Kind is SubjectKind.Service or SubjectKind.ServiceEntry or SubjectKind.Namespace)
@@ -191,20 +193,7 @@ public sealed class EnrollmentCheck
         var labels = Subject.Kind == SubjectKind.Namespace
             ? Enrollment.Labels.ToDictionary()
             : view.GetNamespace(ConsumerNamespace)?.Labels;
-        return WithName(labels, ConsumerNamespace);
-    }
-
-    /// <summary>A namespace's labels with <c>kubernetes.io/metadata.name</c>, which the API server sets on every namespace.</summary>
-    public static IReadOnlyDictionary<string, string> WithName(IReadOnlyDictionary<string, string>? labels, string @namespace)
-    {
-        if (labels is not null && labels.TryGetValue(WaypointLabels.NamespaceName, out var name) && name == @namespace)
-        {
-            return labels;
-        }
-
-        var withName = labels is null ? new Dictionary<string, string>(1) : new Dictionary<string, string>(labels);
-        withName[WaypointLabels.NamespaceName] = @namespace;
-        return withName;
+        return NamespaceLabels.WithName(labels, ConsumerNamespace);
     }
 
     /// <summary>

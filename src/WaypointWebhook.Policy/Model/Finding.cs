@@ -1,11 +1,5 @@
 namespace WaypointWebhook.Policy.Model;
 
-public enum Verdict
-{
-    Warn,
-    Deny,
-}
-
 /// <summary>
 /// One thing the policy found about an object.
 /// </summary>

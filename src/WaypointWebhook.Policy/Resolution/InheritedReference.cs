@@ -1,4 +1,6 @@
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
 using WaypointWebhook.Policy.Rules;
 using WaypointWebhook.Policy.Syntax;
 
@@ -43,7 +45,7 @@ public sealed record InheritedReference(string Namespace, string Reference, Obje
         }
 
         var target = WaypointReference.TargetOf(labels, @namespace)!.Value;
-        var resolved = ResolvedWaypoint.Resolve(target, @namespace, Checks.EnrollmentCheck.WithName(info.Labels, @namespace), view, classes);
+        var resolved = ResolvedWaypoint.Resolve(target, @namespace, NamespaceLabels.WithName(info.Labels, @namespace), view, classes);
         return new InheritedReference(@namespace, reference, target, resolved, ServiceBinding.FailureOf(resolved, @namespace, visibility == ServiceEntryVisibility.Namespace));
     }
 }

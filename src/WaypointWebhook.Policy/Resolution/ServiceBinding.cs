@@ -1,3 +1,4 @@
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Rules;
 

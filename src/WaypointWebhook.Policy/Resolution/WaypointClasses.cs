@@ -3,7 +3,9 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Policy.Resolution;
 
 /// <summary>Which Gateways are waypoints, and what traffic they accept (spec section 3).</summary>
-public sealed class WaypointClasses(PolicyOptions options, IClusterView view)
+/// <param name="waypointControllers">The GatewayClass controllers that make waypoints (configured).</param>
+/// <param name="waypointClassNames">The class names taken for waypoint classes while their GatewayClass is unknown (configured).</param>
+public sealed class WaypointClasses(IReadOnlySet<string> waypointControllers, IReadOnlySet<string> waypointClassNames, IClusterView view)
 {
     /// <summary>
     /// A waypoint by its class: its GatewayClass's controller is a waypoint controller, or, while the
@@ -11,8 +13,8 @@ public sealed class WaypointClasses(PolicyOptions options, IClusterView view)
     /// </summary>
     public bool IsWaypointClass(string className) =>
         view.GetGatewayClass(className) is { } gatewayClass
-            ? gatewayClass.ControllerName is { } controller && options.WaypointControllers.Contains(controller)
-            : options.WaypointClassNames.Contains(className);
+            ? gatewayClass.ControllerName is { } controller && waypointControllers.Contains(controller)
+            : waypointClassNames.Contains(className);
 
     /// <summary>
     /// A waypoint: by its class, or a sandwich waypoint (spec section 3) — an ingress-class or third-party

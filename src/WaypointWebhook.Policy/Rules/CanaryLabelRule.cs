@@ -1,5 +1,7 @@
 using FluentValidation;
 using WaypointWebhook.Policy.Checks;
+using WaypointWebhook.Policy.Findings;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Syntax;
 

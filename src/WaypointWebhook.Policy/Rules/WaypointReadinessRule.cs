@@ -1,5 +1,6 @@
 using FluentValidation;
 using WaypointWebhook.Policy.Checks;
+using WaypointWebhook.Policy.Findings;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Policy.Resolution;
 

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Messages;
 
 namespace WaypointWebhook.Admission;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Admission;

@@ -1,4 +1,5 @@
 using WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Resolution;
 
 namespace WaypointWebhook.Cli;
 

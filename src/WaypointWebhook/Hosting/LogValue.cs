@@ -1,4 +1,5 @@
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Messages;
 
 namespace WaypointWebhook.Hosting;
 

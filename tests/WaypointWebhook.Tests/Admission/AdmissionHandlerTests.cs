@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using static WaypointWebhook.Tests.Reviews;
 
 namespace WaypointWebhook.Tests.Admission;

@@ -6,6 +6,7 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
 using static WaypointWebhook.Tests.Reviews;
 

@@ -65,7 +65,7 @@ public sealed class LayerTests
     }
 
     [Fact]
-    public void No_two_namespaces_depend_on_each_other_in_a_cycle()
+    public void No_two_namespaces_of_the_webhook_depend_on_each_other_in_a_cycle()
     {
         var graph = NamespaceGraph(Webhook.Location);
 
@@ -73,6 +73,17 @@ public sealed class LayerTests
 
         Assert.True(cycle is null, $"namespace cycle: {string.Join(" -> ", cycle ?? [])}");
         Assert.Contains("WaypointWebhook.Cluster.Live", graph["WaypointWebhook.Hosting"]); // the graph is real: the host runs the live view
+    }
+
+    [Fact]
+    public void No_two_namespaces_of_the_policy_depend_on_each_other_in_a_cycle()
+    {
+        var graph = NamespaceGraph(PolicyAssembly.Location);
+
+        var cycle = FindCycle(graph);
+
+        Assert.True(cycle is null, $"namespace cycle: {string.Join(" -> ", cycle ?? [])}");
+        Assert.Contains("WaypointWebhook.Policy.Checks", graph["WaypointWebhook.Policy.Rules"]); // the rules read the checks
     }
 
     /// <summary>Which of the assembly's own namespaces each of its namespaces uses, from signatures and method bodies.</summary>

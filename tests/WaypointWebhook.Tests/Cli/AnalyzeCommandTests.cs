@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using static WaypointWebhook.Tests.Reviews;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Testing;
+using static WaypointWebhook.Tests.Reviews;
 
 namespace WaypointWebhook.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Objects;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Tests.Deploy;

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using WaypointWebhook.Admission;
-using WaypointWebhook.Tests.Admission;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Testing;
+using WaypointWebhook.Tests.Admission;
 
 namespace WaypointWebhook.Tests.Hostile;
 
@@ -184,7 +185,7 @@ public sealed class HostileInputTests(CappedServer server) : IClassFixture<Cappe
         Assert.Contains($"matchLabels value \"v{escaped}\" for key \"k\" is not a valid label value", (string)Answer(valueAnswer)["status"]!["message"]!);
         foreach (var text in new[] { message, (string)Answer(operatorAnswer)["status"]!["message"]!, (string)Answer(valueAnswer)["status"]!["message"]! })
         {
-            Assert.True(Policy.SafeText.IsOneLine(text), text);
+            Assert.True(Policy.Messages.SafeText.IsOneLine(text), text);
         }
     }
 
@@ -285,7 +286,7 @@ public sealed class HostileInputTests(CappedServer server) : IClassFixture<Cappe
         var (status, answer, _) = await server.Post("/validate", Encoding.UTF8.GetBytes(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.True(Policy.SafeText.IsOneLine(answer.TrimEnd('\n')));
+        Assert.True(Policy.Messages.SafeText.IsOneLine(answer.TrimEnd('\n')));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Hosting;
+using WaypointWebhook.Policy.Messages;
 
 namespace WaypointWebhook.Tests.Hostile;
 
@@ -34,7 +35,7 @@ public sealed partial class HostileLogTests(CappedServer server) : IClassFixture
         badVersion["apiVersion"] = "admission.k8s.io/v1" + Forged;
         var (status, body, _) = await server.Post("/validate", badVersion);
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.True(Policy.SafeText.IsOneLine(body.TrimEnd('\n')), body);
+        Assert.True(Policy.Messages.SafeText.IsOneLine(body.TrimEnd('\n')), body);
 
         (status, _, _) = await server.Post("/validate", Reviews.PodReview("uid" + Forged + "\u001b[31m\0", "default", "p" + Forged + "\u2028\u0085\u001b]0;title\u0007", ("istio.io/use-waypoint", "None")));
         Assert.Equal(HttpStatusCode.OK, status);

@@ -6,6 +6,7 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Testing;
 using static WaypointWebhook.Testing.FakeObjects;

@@ -6,6 +6,7 @@ using CsCheck;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Properties;

@@ -7,8 +7,10 @@ using CsCheck;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
-using WaypointWebhook.Tests.Admission;
+using WaypointWebhook.Policy.Configuration;
+using WaypointWebhook.Policy.Messages;
 using WaypointWebhook.Testing;
+using WaypointWebhook.Tests.Admission;
 
 namespace WaypointWebhook.Tests.Properties;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace WaypointWebhook.Policy;
+namespace WaypointWebhook.Policy.Messages;
 
 /// <summary>
 /// Text that stays one line wherever it goes: an admission message, an HTTP warning header, a log line, a

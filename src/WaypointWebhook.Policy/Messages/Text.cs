@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace WaypointWebhook.Policy.Rules;
+namespace WaypointWebhook.Policy.Messages;
 
 /// <summary>Small helpers for messages: user values are quoted safely and fixes suggested when obvious.</summary>
 internal static class Text

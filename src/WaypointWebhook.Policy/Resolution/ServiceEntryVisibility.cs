@@ -1,4 +1,6 @@
-namespace WaypointWebhook.Policy.Model;
+using WaypointWebhook.Policy.Model;
+
+namespace WaypointWebhook.Policy.Resolution;
 
 /// <summary>
 /// A mirror of istiod's meshConfig <c>serviceEntryVisibility</c> (<c>pilot/pkg/model/serviceentry_visibility.go</c>):
@@ -18,7 +20,7 @@ public sealed record ServiceEntryVisibility(string Default, IReadOnlyList<Visibi
         foreach (var policy in Policies)
         {
             // A policy without a selector has no matcher and matches every namespace, as an empty rule list does in istiod.
-            if (policy.NamespaceSelector is null || Resolution.LabelSelectors.Matches(policy.NamespaceSelector, namespaceLabels))
+            if (policy.NamespaceSelector is null || LabelSelectors.Matches(policy.NamespaceSelector, namespaceLabels))
             {
                 return policy.Visibility;
             }

@@ -1,13 +1,5 @@
-namespace WaypointWebhook.Policy;
-
-public enum EnforcementMode
-{
-    /// <summary>Deny findings deny the request.</summary>
-    Deny,
-
-    /// <summary>Every deny finding is returned as a warning (rollout, audit).</summary>
-    Warn,
-}
+using WaypointWebhook.Policy.Configuration;
+namespace WaypointWebhook.Policy.Configuration;
 
 /// <summary>The settings the policy reads; validated at start-up by the host.</summary>
 public sealed record PolicyOptions
@@ -33,7 +25,7 @@ public sealed record PolicyOptions
     public IReadOnlySet<string> ExcludedNamespaces { get; init; } = DefaultExcludedNamespaces;
 
     /// <summary>The mirror of meshConfig <c>serviceEntryVisibility</c>; null (the default): W14 is not checked.</summary>
-    public Model.ServiceEntryVisibility? ServiceEntryVisibility { get; init; }
+    public Resolution.ServiceEntryVisibility? ServiceEntryVisibility { get; init; }
 
     /// <summary>Whether the mutation stamps <c>istio.io/waypoint-for</c> on waypoint Gateways (spec section 6).</summary>
     public bool MutationEnabled { get; init; } = true;

@@ -1,0 +1,7 @@
+namespace WaypointWebhook.Policy.Model;
+
+public enum Verdict
+{
+    Warn,
+    Deny,
+}

@@ -1,0 +1,9 @@
+namespace WaypointWebhook.Policy;
+
+public enum Operation
+{
+    Create,
+    Update,
+    Delete,
+    Connect,
+}

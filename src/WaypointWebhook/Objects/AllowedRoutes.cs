@@ -1,0 +1,6 @@
+namespace WaypointWebhook.Objects;
+
+public sealed class AllowedRoutes
+{
+    public RouteNamespacesSpec? Namespaces { get; set; }
+}

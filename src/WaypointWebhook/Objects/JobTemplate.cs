@@ -1,0 +1,6 @@
+namespace WaypointWebhook.Objects;
+
+public sealed class JobTemplate
+{
+    public ObjectSpec? Spec { get; set; }
+}

@@ -1,0 +1,3 @@
+namespace WaypointWebhook.Settings;
+
+public sealed class SettingsException(string message) : Exception(message);
