@@ -13,6 +13,9 @@ public sealed record PolicyOptions
     public static readonly IReadOnlySet<string> DefaultExcludedNamespaces =
         new HashSet<string>(StringComparer.Ordinal) { "kube-system", "kube-public", "kube-node-lease" };
 
+    /// <summary>The policy's defaults: the one place they are spelled (the host's settings start from these).</summary>
+    public static readonly PolicyOptions Defaults = new();
+
     public EnforcementMode Enforcement { get; init; } = EnforcementMode.Deny;
 
     /// <summary>The verdict of W5 when the target Gateway does not exist (a Gateway without addresses always warns).</summary>

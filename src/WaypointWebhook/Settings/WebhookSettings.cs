@@ -19,9 +19,9 @@ public sealed class WebhookSettings
 {
     public const string Section = "Webhook";
 
-    public string EnforcementMode { get; set; } = "Deny";
+    public string EnforcementMode { get; set; } = PolicyOptions.Defaults.Enforcement.ToString();
 
-    public string MissingWaypointVerdict { get; set; } = "Warn";
+    public string MissingWaypointVerdict { get; set; } = PolicyOptions.Defaults.MissingWaypointVerdict.ToString();
 
     public List<string> WaypointControllers { get; set; } = [.. PolicyOptions.DefaultWaypointControllers];
 
@@ -62,7 +62,7 @@ public sealed class WebhookSettings
     public double CertificateReloadSeconds { get; set; } = 10;
 
     /// <summary>Whether <c>/mutate</c> stamps <c>istio.io/waypoint-for: service</c> on waypoint Gateways (spec section 6).</summary>
-    public bool MutationEnabled { get; set; } = true;
+    public bool MutationEnabled { get; set; } = PolicyOptions.Defaults.MutationEnabled;
 
     /// <summary>
     /// A mirror of istiod's meshConfig <c>serviceEntryVisibility</c>, for rule W14; null (not configured): W14
