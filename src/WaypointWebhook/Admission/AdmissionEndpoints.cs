@@ -52,8 +52,8 @@ public static class AdmissionEndpoints
                 context.Response.ContentType = "application/json";
                 await JsonSerializer.SerializeAsync(context.Response.Body, answered.Review, WireJsonContext.Default.AdmissionReviewResponse, context.RequestAborted);
                 break;
-            case BadRequest bad:
-                if (bad.Cause is BadRequestCause.OverBudget or BadRequestCause.BodyTooLarge && HttpProtocol.IsHttp11(context.Request.Protocol))
+            case Refused bad:
+                if (bad.Cause is RefusalCause.OverBudget or RefusalCause.BodyTooLarge && HttpProtocol.IsHttp11(context.Request.Protocol))
                 {
                     // The body was never read: closing the connection spares draining megabytes nobody wants.
                     context.Response.Headers.Connection = "close";
@@ -82,11 +82,11 @@ public static class AdmissionEndpoints
         switch (outcome)
         {
             case Answered { Request.Uid.Length: > MaxUidLength }:
-                return new BadRequest(400, BadRequestCause.InvalidUid, $"request.uid is longer than {MaxUidLength} characters: not an AdmissionReview uid");
+                return new Refused(400, RefusalCause.InvalidUid, $"request.uid is longer than {MaxUidLength} characters: not an AdmissionReview uid");
             case Answered answered when answered.Review.Response.Warnings is { } warnings && !WithinWarningBounds(warnings):
                 answered.Review.Response.Warnings = AdmissionMessages.Warnings(answered.Warnings);
                 return answered;
-            case BadRequest bad when bad.Message.Length > MaxErrorMessageLength || !SafeText.IsOneLine(bad.Message) || bad.Uid is { Length: > MaxUidLength }:
+            case Refused bad when bad.Message.Length > MaxErrorMessageLength || !SafeText.IsOneLine(bad.Message) || bad.Uid is { Length: > MaxUidLength }:
                 return bad with
                 {
                     Message = SafeText.Clip(bad.Message, MaxErrorMessageLength),
@@ -123,7 +123,7 @@ public static class AdmissionEndpoints
         var (handler, _, budget, limit, bodyTimeout) = dependencies;
         if (!IsJson(context.Request.ContentType))
         {
-            return new BadRequest(415, BadRequestCause.UnsupportedMediaType, $"Content-Type must be application/json, got \"{SafeText.Clip(context.Request.ContentType, 64)}\"");
+            return new Refused(415, RefusalCause.UnsupportedMediaType, $"Content-Type must be application/json, got \"{SafeText.Clip(context.Request.ContentType, 64)}\"");
         }
 
         var declared = context.Request.ContentLength;
@@ -164,7 +164,7 @@ public static class AdmissionEndpoints
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
                 {
-                    return new BadRequest(408, BadRequestCause.BodyTimeout, $"request body did not arrive within {bodyTimeout.TotalSeconds:0.#} s");
+                    return new Refused(408, RefusalCause.BodyTimeout, $"request body did not arrive within {bodyTimeout.TotalSeconds:0.#} s");
                 }
                 catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
                 {
@@ -172,7 +172,7 @@ public static class AdmissionEndpoints
                 }
                 catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
                 {
-                    return new BadRequest(400, BadRequestCause.UnreadableBody, "request body could not be read: " + e.Message);
+                    return new Refused(400, RefusalCause.UnreadableBody, "request body could not be read: " + e.Message);
                 }
 
                 if (read.Buffer.Length > limit)
@@ -236,14 +236,14 @@ public static class AdmissionEndpoints
         }
     }
 
-    private static BadRequest TooLarge(long limit) =>
-        new(413, BadRequestCause.BodyTooLarge, $"request body exceeds the limit of {limit} bytes");
+    private static Refused TooLarge(long limit) =>
+        new(413, RefusalCause.BodyTooLarge, $"request body exceeds the limit of {limit} bytes");
 
     /// <summary>The client closed the connection mid-request: nothing to answer, and no fault in what it sent.</summary>
-    private static BadRequest ClientGone() => new(400, BadRequestCause.ClientGone, "the client went away before the answer");
+    private static Refused ClientGone() => new(400, RefusalCause.ClientGone, "the client went away before the answer");
 
-    private static BadRequest OverBudget(RequestBodyBudget budget) =>
-        new(429, BadRequestCause.OverBudget, $"too many request bytes in flight (budget {budget.Capacity} bytes): try again later");
+    private static Refused OverBudget(RequestBodyBudget budget) =>
+        new(429, RefusalCause.OverBudget, $"too many request bytes in flight (budget {budget.Capacity} bytes): try again later");
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

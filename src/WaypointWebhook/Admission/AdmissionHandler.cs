@@ -13,7 +13,7 @@ namespace WaypointWebhook.Admission;
 /// contract (spec section 8); every decision comes from <see cref="WaypointPolicy"/>, every fact about the
 /// cluster from the <see cref="IClusterViewSource"/>.
 /// </summary>
-public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource views)
+public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource viewSource)
 {
     private const string ApiVersion = "admission.k8s.io/v1";
 
@@ -31,17 +31,17 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             return early ?? throw new InvalidOperationException("a review decodes to an outcome or an envelope");
         }
 
-        if (views.Current is not { } view)
+        if (viewSource.Current is not { } view)
         {
             // Readiness keeps the API server away until the view is loaded; answer as failurePolicy would.
-            return new BadRequest(503, BadRequestCause.NotReady, "the cluster view is not loaded yet: " + views.Describe(), review.Identity.Uid);
+            return new Refused(503, RefusalCause.NotReady, "the cluster view is not loaded yet: " + viewSource.Describe(), review.Identity.Uid);
         }
 
         var subject = SubjectReader.Read(review.Kind, review.Object, review.Identity.Namespace, review.Identity.Name);
         var misses = endpoint == AdmissionEndpoint.Validate ? MissFinder.Find(subject, view, policy.Options) : ViewMisses.None;
         if (!misses.IsEmpty)
         {
-            view = await views.ConfirmAsync(view, misses, cancellationToken).ConfigureAwait(false);
+            view = await viewSource.ConfirmAsync(view, misses, cancellationToken).ConfigureAwait(false);
         }
 
         return endpoint == AdmissionEndpoint.Validate
@@ -54,7 +54,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
     {
         if (body.IsEmpty)
         {
-            return (new BadRequest(400, BadRequestCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)"), null);
+            return (new Refused(400, RefusalCause.EmptyBody, "request body is empty: expected an AdmissionReview (admission.k8s.io/v1)"), null);
         }
 
         AdmissionReviewRequest? review;
@@ -64,7 +64,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             review = JsonSerializer.Deserialize(ref reader, WireJsonContext.Default.AdmissionReviewRequest);
             if (HasTrailingData(ref reader))
             {
-                return (new BadRequest(400, BadRequestCause.MalformedJson, "request body has data after the AdmissionReview: expected exactly one JSON object"), null);
+                return (new Refused(400, RefusalCause.MalformedJson, "request body has data after the AdmissionReview: expected exactly one JSON object"), null);
             }
         }
         catch (JsonException objectError)
@@ -80,7 +80,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var request = review.Request;
         if (ParseOperation(request.Operation) is not { } operation)
         {
-            return (new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid), null);
+            return (new Refused(400, RefusalCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid), null);
         }
 
         var identity = Identity(request, request.Operation ?? string.Empty);
@@ -92,7 +92,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         if (request.Object is not { } obj)
         {
-            return (new BadRequest(400, BadRequestCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid), null);
+            return (new Refused(400, RefusalCause.InvalidObject, $"request.object is required for {request.Operation} of {kind.Kind}", request.Uid), null);
         }
 
         return (null, new AdmissionEnvelope(identity, operation, kind, obj, request.OldObject));
@@ -178,7 +178,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         }
         catch (JsonException e)
         {
-            return new BadRequest(400, BadRequestCause.MalformedJson, $"request body is not a valid AdmissionReview: {JsonErrors.Describe(e)}");
+            return new Refused(400, RefusalCause.MalformedJson, $"request body is not a valid AdmissionReview: {JsonErrors.Describe(e)}");
         }
 
         if (!IsEnvelope(header?.ApiVersion, header?.Kind, header?.Request, out var bad))
@@ -189,23 +189,23 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
         var request = header.Request;
         if (ParseOperation(request.Operation) is null)
         {
-            return new BadRequest(400, BadRequestCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
+            return new Refused(400, RefusalCause.InvalidOperation, $"request.operation \"{Clip(request.Operation)}\" is not CREATE, UPDATE, DELETE or CONNECT", request.Uid);
         }
 
         return HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind) is { } kind
-            ? new BadRequest(400, BadRequestCause.InvalidObject, $"request object is not a valid {kind.Kind}: {JsonErrors.Describe(objectError)}", request.Uid)
+            ? new Refused(400, RefusalCause.InvalidObject, $"request object is not a valid {kind.Kind}: {JsonErrors.Describe(objectError)}", request.Uid)
             : Allow(Identity(request, request.Operation ?? string.Empty));
     }
 
     /// <summary>Whether the envelope is an AdmissionReview v1 with a request and a uid; else why not.</summary>
-    private static bool IsEnvelope(string? apiVersion, string? kind, [NotNullWhen(true)] AdmissionRequestHeader? request, [NotNullWhen(false)] out BadRequest? bad)
+    private static bool IsEnvelope(string? apiVersion, string? kind, [NotNullWhen(true)] AdmissionRequestHeader? request, [NotNullWhen(false)] out Refused? bad)
     {
         bad = apiVersion != ApiVersion || kind != "AdmissionReview"
-            ? new BadRequest(400, BadRequestCause.NotAdmissionReview, $"expected apiVersion {ApiVersion} and kind AdmissionReview, got \"{Clip(apiVersion)}\" and \"{Clip(kind)}\"")
+            ? new Refused(400, RefusalCause.NotAdmissionReview, $"expected apiVersion {ApiVersion} and kind AdmissionReview, got \"{Clip(apiVersion)}\" and \"{Clip(kind)}\"")
             : request is null
-                ? new BadRequest(400, BadRequestCause.MissingRequest, "AdmissionReview has no request")
+                ? new Refused(400, RefusalCause.MissingRequest, "AdmissionReview has no request")
                 : string.IsNullOrEmpty(request.Uid)
-                    ? new BadRequest(400, BadRequestCause.MissingUid, "AdmissionReview request has no uid")
+                    ? new Refused(400, RefusalCause.MissingUid, "AdmissionReview request has no uid")
                     : null;
         return bad is null;
     }

@@ -39,7 +39,7 @@ public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger, TimeProvi
                 }
 
                 break;
-            case BadRequest bad:
+            case Refused bad:
                 if (logger.IsEnabled(LogLevel.Warning) && AdmitBadRequestEvent(out var notLogged, out var since))
                 {
                     if (notLogged > 0)
@@ -111,7 +111,7 @@ public sealed partial class AdmissionLog(ILogger<AdmissionLog> logger, TimeProvi
     private partial void Allowed(string uid, string verdict, string kind, string objectNamespace, string objectName, string operation, bool patched, bool evaluated, AdmissionEndpoint endpoint, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admission {Uid} rejected: request to {Endpoint} answered {StatusCode} ({Cause}): {Message}")]
-    private partial void Rejected(string uid, AdmissionEndpoint endpoint, int statusCode, BadRequestCause cause, string message);
+    private partial void Rejected(string uid, AdmissionEndpoint endpoint, int statusCode, RefusalCause cause, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} bad requests were not logged since {Since:o} (at most 10 logged per 10 s)")]
     private partial void Suppressed(long count, DateTimeOffset since);

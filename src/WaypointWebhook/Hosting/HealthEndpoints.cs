@@ -15,16 +15,16 @@ public static class HealthEndpoints
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(LivenessPath, () => Results.Text("ok\n"));
-        routes.MapGet(ReadinessPath, (IClusterViewSource views, ServingCertificate certificate, GracefulShutdown shutdown) =>
+        routes.MapGet(ReadinessPath, (IClusterViewSource viewSource, ServingCertificate certificate, GracefulShutdown shutdown) =>
         {
             if (shutdown.Draining)
             {
                 return Results.Text("not ready: shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            if (views.Current is null)
+            if (viewSource.Current is null)
             {
-                return Results.Text($"not ready: cluster view not loaded ({views.Describe()})\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Text($"not ready: cluster view not loaded ({viewSource.Describe()})\n", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
             if (certificate.Current is null)

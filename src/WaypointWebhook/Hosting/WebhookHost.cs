@@ -13,8 +13,8 @@ public static class WebhookHost
         using var logger = Logging.Create(request.Settings);
         try
         {
-            var views = ClusterViews(request.ClusterState, request.Kubeconfig, logger);
-            await WebhookServer.Build(request.Serve, request.Settings, views, request.Configuration, logger).RunAsync(cancellationToken);
+            var viewSource = ViewSource(request.ClusterState, request.Kubeconfig, logger);
+            await WebhookServer.Build(request.Serve, request.Settings, viewSource, request.Configuration, logger).RunAsync(cancellationToken);
             return true;
         }
         catch (Exception e) when (e is ManifestException or SettingsException or ClusterClientException)
@@ -25,14 +25,14 @@ public static class WebhookHost
     }
 
     /// <summary>Manifests when <c>--cluster-state</c> is given, else watch caches of the live cluster.</summary>
-    private static IClusterViewSource ClusterViews(IReadOnlyList<string> paths, string? kubeconfig, Serilog.ILogger logger)
+    private static IClusterViewSource ViewSource(IReadOnlyList<string> paths, string? kubeconfig, Serilog.ILogger logger)
     {
         var log = logger.ForContext("SourceContext", "WaypointWebhook.Cluster");
         if (paths.Count > 0)
         {
-            var views = new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths);
-            log.Information("Cluster view loaded from {Source}", views.Describe());
-            return views;
+            var viewSource = new ManifestClusterViewSource(ClusterSnapshot.From(ManifestReader.Read(paths)), paths);
+            log.Information("Cluster view loaded from {Source}", viewSource.Describe());
+            return viewSource;
         }
 
         var client = KubeClientFactory.Create(kubeconfig);

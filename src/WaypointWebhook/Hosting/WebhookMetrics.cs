@@ -23,17 +23,17 @@ public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
     private readonly TaggedCounter badRequests;
     private readonly Histogram<double> duration;
 
-    public WebhookMetrics(IClusterViewSource views, ServingCertificate certificate, TimeProvider clock)
+    public WebhookMetrics(IClusterViewSource viewSource, ServingCertificate certificate, TimeProvider clock)
     {
         requests = new TaggedCounter(meter, "admission_requests", "Admission requests answered, by endpoint, kind, operation, verdict and dry run.", "endpoint", "kind", "operation", "verdict", "dry_run");
         findings = new TaggedCounter(meter, "admission_findings", "Findings returned, by endpoint, kind, operation, reason code and verdict.", "endpoint", "kind", "operation", "reason", "verdict");
         patches = new TaggedCounter(meter, "patches", "JSON patches returned by the mutating endpoint, by kind.", "kind");
         badRequests = new TaggedCounter(meter, "bad_requests", "Requests that were not a usable AdmissionReview, by endpoint and cause.", "endpoint", "cause");
         duration = meter.CreateHistogram<double>(DurationName, unit: "s", description: "Time from the request body read to the answer written.");
-        meter.CreateObservableGauge("cluster_objects", () => views.Resources.Select(r => new Measurement<long>(r.Count, new KeyValuePair<string, object?>("resource", r.Resource))), description: "Objects in the cluster view, by resource.");
+        meter.CreateObservableGauge("cluster_objects", () => viewSource.Resources.Select(r => new Measurement<long>(r.Count, new KeyValuePair<string, object?>("resource", r.Resource))), description: "Objects in the cluster view, by resource.");
         meter.CreateObservableGauge(
             "cluster_last_event_age_seconds",
-            () => views.Resources.Where(r => r.LastEvent is not null).Select(r => new Measurement<double>((clock.GetUtcNow() - r.LastEvent.GetValueOrDefault()).TotalSeconds, new KeyValuePair<string, object?>("resource", r.Resource))),
+            () => viewSource.Resources.Where(r => r.LastEvent is not null).Select(r => new Measurement<double>((clock.GetUtcNow() - r.LastEvent.GetValueOrDefault()).TotalSeconds, new KeyValuePair<string, object?>("resource", r.Resource))),
             description: "Seconds since the live cluster view last heard from the API server (list, event or bookmark), by resource.");
         meter.CreateObservableGauge(
             "certificate_expiry_seconds",
@@ -67,14 +67,14 @@ public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
 
                 duration.Record(elapsed.TotalSeconds, new("endpoint", endpointName), new("verdict", answered.Verdict));
                 break;
-            case BadRequest bad:
+            case Refused bad:
                 badRequests.Add(endpointName, CauseNames[(int)bad.Cause]);
                 duration.Record(elapsed.TotalSeconds, new("endpoint", endpointName), new("verdict", "bad_request"));
                 break;
         }
     }
 
-    private static readonly string[] CauseNames = Enum.GetNames<BadRequestCause>();
+    private static readonly string[] CauseNames = Enum.GetNames<RefusalCause>();
 
     /// <summary>Label values never come from the client as they are: a series per value kept forever would let requests grow the scrape without bound.</summary>
     public const string OtherLabel = "other";

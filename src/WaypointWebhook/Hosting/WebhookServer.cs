@@ -17,7 +17,7 @@ public static class WebhookServer
     private static int metricsConfigured;
 
     /// <summary>The server, in four steps: certificate, services, Kestrel's two ports, then each port's endpoints.</summary>
-    public static WebApplication Build(ServeOptions serve, WebhookSettings settings, IClusterViewSource views, IConfiguration configuration, Serilog.ILogger logger)
+    public static WebApplication Build(ServeOptions serve, WebhookSettings settings, IClusterViewSource viewSource, IConfiguration configuration, Serilog.ILogger logger)
     {
         var certificate = new ServingCertificate(serve.CertificateFile, serve.KeyFile);
         certificate.Load();
@@ -25,7 +25,7 @@ public static class WebhookServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         ConfigureLogging(builder.Logging, builder.Services, logger);
-        AddServices(builder.Services, settings, views, certificate);
+        AddServices(builder.Services, settings, viewSource, certificate);
         ConfigureKestrel(builder.WebHost, serve, settings, certificate);
         ConfigureMetricsExport();
 
@@ -45,10 +45,10 @@ public static class WebhookServer
     }
 
     /// <summary>Every service is a singleton, built once: nothing is resolved per request.</summary>
-    private static void AddServices(IServiceCollection services, WebhookSettings settings, IClusterViewSource views, ServingCertificate certificate)
+    private static void AddServices(IServiceCollection services, WebhookSettings settings, IClusterViewSource viewSource, ServingCertificate certificate)
     {
         services.AddSingleton(settings);
-        services.AddSingleton(views);
+        services.AddSingleton(viewSource);
         services.AddSingleton(certificate);
         services.AddSingleton(TimeProvider.System);
 

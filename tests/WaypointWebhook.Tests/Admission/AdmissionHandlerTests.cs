@@ -197,22 +197,22 @@ public sealed class AdmissionHandlerTests
     }
 
     [Theory]
-    [InlineData("{not json", 400, BadRequestCause.MalformedJson)]
-    [InlineData("", 400, BadRequestCause.EmptyBody)]
-    [InlineData("[]", 400, BadRequestCause.MalformedJson)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{"uid":"x"}}""", 400, BadRequestCause.NotAdmissionReview)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"Pod"}""", 400, BadRequestCause.NotAdmissionReview)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}""", 400, BadRequestCause.MissingRequest)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"operation":"CREATE"}}""", 400, BadRequestCause.MissingUid)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"","operation":"CREATE"}}""", 400, BadRequestCause.MissingUid)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"PATCH"}}""", 400, BadRequestCause.InvalidOperation)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"","version":"v1","kind":"Pod"}}}""", 400, BadRequestCause.InvalidObject)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"","version":"v1","kind":"Pod"},"object":{"metadata":{"labels":{"a":5}}}}}""", 400, BadRequestCause.InvalidObject)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"gateway.networking.k8s.io","version":"v1","kind":"Gateway"},"object":{"spec":{"listeners":[{"port":"http"}]}}}}""", 400, BadRequestCause.InvalidObject)]
-    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":5}}""", 400, BadRequestCause.MalformedJson)]
-    public void Bad_requests_get_a_4xx_with_a_plain_message(string body, int status, BadRequestCause cause)
+    [InlineData("{not json", 400, RefusalCause.MalformedJson)]
+    [InlineData("", 400, RefusalCause.EmptyBody)]
+    [InlineData("[]", 400, RefusalCause.MalformedJson)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{"uid":"x"}}""", 400, RefusalCause.NotAdmissionReview)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"Pod"}""", 400, RefusalCause.NotAdmissionReview)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}""", 400, RefusalCause.MissingRequest)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"operation":"CREATE"}}""", 400, RefusalCause.MissingUid)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"","operation":"CREATE"}}""", 400, RefusalCause.MissingUid)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"PATCH"}}""", 400, RefusalCause.InvalidOperation)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"","version":"v1","kind":"Pod"}}}""", 400, RefusalCause.InvalidObject)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"","version":"v1","kind":"Pod"},"object":{"metadata":{"labels":{"a":5}}}}}""", 400, RefusalCause.InvalidObject)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"gateway.networking.k8s.io","version":"v1","kind":"Gateway"},"object":{"spec":{"listeners":[{"port":"http"}]}}}}""", 400, RefusalCause.InvalidObject)]
+    [InlineData("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":5}}""", 400, RefusalCause.MalformedJson)]
+    public void Bad_requests_get_a_4xx_with_a_plain_message(string body, int status, RefusalCause cause)
     {
-        var bad = Assert.IsType<BadRequest>(Handle(body));
+        var bad = Assert.IsType<Refused>(Handle(body));
 
         Assert.Equal(status, bad.StatusCode);
         Assert.Equal(cause, bad.Cause);
@@ -224,7 +224,7 @@ public sealed class AdmissionHandlerTests
     {
         var body = """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE","kind":{"group":"gateway.networking.k8s.io","version":"v1","kind":"Gateway"},"object":{"spec":{"listeners":[{"port":"http"}]}}}}""";
 
-        var bad = Assert.IsType<BadRequest>(Handle(body));
+        var bad = Assert.IsType<Refused>(Handle(body));
 
         Assert.Equal("request object is not a valid Gateway: field request.object.spec.listeners[0].port has the wrong type (line 1, byte 226)", bad.Message);
     }
@@ -237,6 +237,6 @@ public sealed class AdmissionHandlerTests
         var outcome = Handle(body);
 
         // The object is of a kind we never read, but its nesting is past the reader's depth limit: a 400.
-        Assert.Equal(400, Assert.IsType<BadRequest>(outcome).StatusCode);
+        Assert.Equal(400, Assert.IsType<Refused>(outcome).StatusCode);
     }
 }

@@ -104,7 +104,7 @@ public sealed class AdmissionLogRateLimitTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 21, 0, 0, TimeSpan.Zero));
         var logger = new FakeLogger<AdmissionLog>();
         var log = new AdmissionLog(logger, clock);
-        var bad = new BadRequest(400, BadRequestCause.MalformedJson, "request body is not a valid AdmissionReview");
+        var bad = new Refused(400, RefusalCause.MalformedJson, "request body is not a valid AdmissionReview");
 
         for (var i = 0; i < 50; i++)
         {

@@ -39,7 +39,7 @@ public sealed class AdmissionProperties
                 Assert.All(answered.Review.Response.Warnings ?? [], w => Assert.InRange(w.Length, 1, AdmissionMessages.MaxWarningLength));
                 Assert.All(answered.Review.Response.Warnings ?? [], w => Assert.DoesNotContain(w, c => c < ' '));
                 break;
-            case BadRequest bad:
+            case Refused bad:
                 Assert.InRange(bad.StatusCode, 400, 499);
                 Assert.False(string.IsNullOrWhiteSpace(bad.Message));
                 break;
@@ -94,7 +94,7 @@ public sealed class AdmissionProperties
                     _ => valid[..position].Concat(valid[cut..]).ToArray(),
                 };
                 var outcome = Handlers[0].HandleAsync(new ReadOnlySequence<byte>(body), AdmissionEndpoint.Validate, CancellationToken.None).Result;
-                if (outcome is BadRequest bad)
+                if (outcome is Refused bad)
                 {
                     Assert.InRange(bad.StatusCode, 400, 499);
                 }

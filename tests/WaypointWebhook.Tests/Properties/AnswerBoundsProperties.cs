@@ -137,7 +137,7 @@ public sealed class AnswerBoundsProperties
                 }
 
                 break;
-            case BadRequest bad:
+            case Refused bad:
                 Assert.InRange(bad.StatusCode, 400, 499);
                 Assert.InRange(bad.Message.Length, 1, AdmissionEndpoints.MaxErrorMessageLength);
                 AssertOneLine(bad.Message);

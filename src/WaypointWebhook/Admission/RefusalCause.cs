@@ -1,7 +1,7 @@
 namespace WaypointWebhook.Admission;
 
 /// <summary>Why a request is not a usable AdmissionReview; each maps to an HTTP status.</summary>
-public enum BadRequestCause
+public enum RefusalCause
 {
     MalformedJson,
     NotAdmissionReview,
