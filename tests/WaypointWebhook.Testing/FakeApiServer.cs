@@ -28,6 +28,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly object gate = new();
     private readonly Dictionary<string, Resource> resources = new(StringComparer.Ordinal);
     private readonly List<Watch> watches = [];
+    private readonly List<string> kubeconfigs = [];
     private readonly WebApplication app;
     private long revision = 1000;
 
@@ -110,6 +111,28 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public IKubernetes Client() => new Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString() });
 
+    /// <summary>A kubeconfig file for this server (a token user), for what takes <c>--kubeconfig</c>; deleted with the server.</summary>
+    public string Kubeconfig()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        File.WriteAllText(path, $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster: {server: "{{Url.ToString().TrimEnd('/')}}"}
+            users:
+            - name: fake
+              user: {token: test}
+            contexts:
+            - name: fake
+              context: {cluster: fake, user: fake}
+            current-context: fake
+            """);
+        kubeconfigs.Add(path);
+        return path;
+    }
+
     public long CurrentRevision => Interlocked.Read(ref revision);
 
     public long Apply(string resource, JsonObject obj, bool silently = false) => Change(resource, obj, deleted: false, silently);
@@ -165,6 +188,11 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var path in kubeconfigs)
+        {
+            File.Delete(path);
+        }
+
         DropWatches();
         await app.StopAsync();
         await app.DisposeAsync();

@@ -17,21 +17,7 @@ public sealed class AnalyzeLiveCoverageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         api = await FakeApiServer.StartAsync();
-        kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(kubeconfig, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster: {server: "{{api.Url.ToString().TrimEnd('/')}}"}
-            users:
-            - name: fake
-              user: {token: test}
-            contexts:
-            - name: fake
-              context: {cluster: fake, user: fake}
-            current-context: fake
-            """);
+        kubeconfig = api.Kubeconfig();
         api.Apply(GatewayClasses, GatewayClass("istio-waypoint", "istio.io/mesh-controller"));
 
         // A namespace whose waypoint handles only workload traffic: its Services inherit a reference that fails them.
@@ -51,7 +37,6 @@ public sealed class AnalyzeLiveCoverageTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await api.DisposeAsync();
-        File.Delete(kubeconfig);
     }
 
     private static JsonObject Service(string ns, string name, params (string Key, string Value)[] labels) =>

@@ -21,21 +21,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         api = await FakeApiServer.StartAsync();
-        kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster: {"{"}server: "{api.Url.ToString().TrimEnd('/')}"{"}"}
-            users:
-            - name: fake
-              user: {"{"}token: test{"}"}
-            contexts:
-            - name: fake
-              context: {"{"}cluster: fake, user: fake{"}"}
-            current-context: fake
-            """);
+        kubeconfig = api.Kubeconfig();
         api.Apply(GatewayClasses, GatewayClass("istio-waypoint", "istio.io/mesh-controller"));
         api.Apply(Namespaces, Namespace("default", ("istio.io/dataplane-mode", "ambient")));
         api.Apply(Namespaces, Namespace("app", ("istio.io/dataplane-mode", "ambient")));
@@ -53,7 +39,6 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await api.DisposeAsync();
-        File.Delete(kubeconfig);
     }
 
     [Fact]
