@@ -23,8 +23,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <summary>Whether the webhook leaves objects in this namespace alone.</summary>
     public bool IsExcluded(Subject subject)
     {
-        var ns = subject is EnrollingSubject { Kind: SubjectKind.Namespace } ? subject.Object.Name : subject.Object.Namespace;
-        return ns is not null && options.ExcludedNamespaces.Contains(ns);
+        return subject.ConsumerNamespace is { } ns && options.ExcludedNamespaces.Contains(ns);
     }
 
     /// <summary>Every finding for <paramref name="subject"/>, with the verdicts of a CREATE in Deny mode.</summary>

@@ -47,11 +47,10 @@ public static class FindingRuleExtensions
         Func<T, Verdict> verdict,
         Func<T, string> field,
         Func<T, string> scope,
-        Func<T, string> message,
-        Func<T, string?>? gateway = null) =>
+        Func<T, string> message) =>
         rule.WithErrorCode(reason)
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId, field(x), scope(x), gateway?.Invoke(x), MessageFor(x, verdict(x), message)))
+            .WithState(x => new FindingTag(ruleId, field(x), scope(x), MessageFor(x, verdict(x), message)))
             .WithMessage(NoTemplate);
 
     /// <summary>A rule whose id and reason code depend on the object: the failure it reports (W12, C3/C4).</summary>
@@ -65,7 +64,7 @@ public static class FindingRuleExtensions
         Func<T, string> message) =>
         rule.WithErrorCode("-")
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId(x), field(x), scope(x), null, MessageFor(x, verdict(x), message), reason(x)))
+            .WithState(x => new FindingTag(ruleId(x), field(x), scope(x), MessageFor(x, verdict(x), message), reason(x)))
             .WithMessage(NoTemplate);
 
     /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
@@ -87,7 +86,6 @@ public static class FindingRuleExtensions
             failure.Severity == Severity.Error ? Verdict.Deny : Verdict.Warn,
             tag.Field,
             tag.Message,
-            tag.Scope,
-            tag.Gateway);
+            tag.Scope);
     }
 }

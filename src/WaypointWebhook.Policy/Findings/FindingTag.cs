@@ -4,10 +4,9 @@ namespace WaypointWebhook.Policy.Findings;
 /// <param name="Rule">The spec's rule id.</param>
 /// <param name="Field">The field path (FluentValidation's PropertyName is static; ours depends on the object).</param>
 /// <param name="Scope">The part of the object that must change on UPDATE for a deny to stand.</param>
-/// <param name="Gateway">For W5: the Gateway that was not found, so the host can confirm the miss.</param>
 /// <param name="Message">
 /// The finding's message. Carried here rather than as FluentValidation's message, which FluentValidation
 /// formats as a template: a user value such as <c>p-{PropertyName}</c> inside it would be substituted.
 /// </param>
 /// <param name="Reason">The reason code when it depends on the object (W12, C3: the reason of the failure); else FluentValidation's ErrorCode.</param>
-public sealed record FindingTag(string Rule, string Field, string Scope, string? Gateway = null, string Message = "", string? Reason = null);
+public sealed record FindingTag(string Rule, string Field, string Scope, string Message = "", string? Reason = null);

@@ -7,8 +7,7 @@ namespace WaypointWebhook.Policy.Model;
 /// <param name="Reason">The reason code users see.</param>
 /// <param name="Field">The field the finding is about, e.g. <c>metadata.labels[istio.io/use-waypoint]</c>.</param>
 /// <param name="Scope">What must change on UPDATE for the finding to keep its deny (see <see cref="ChangeDetector"/>).</param>
-/// <param name="Gateway">The <c>namespace/name</c> of the Gateway a missing-waypoint finding (W5) is about.</param>
-public sealed record Finding(string Rule, string Reason, Verdict Verdict, string Field, string Message, string Scope, string? Gateway = null)
+public sealed record Finding(string Rule, string Reason, Verdict Verdict, string Field, string Message, string Scope)
 {
     public Finding AsWarning() => this with { Verdict = Verdict.Warn };
 }

@@ -27,7 +27,7 @@ public static class CanaryIgnoredRule
                 $"Fix: remove it, or add {WaypointLabels.UseWaypointCanary}=<canary waypoint name>.");
 
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.HasPrimary)
+            .Must(canary => canary is null || canary.HasPrimary)
             .When(c => c.Canary is { Active: true })
             .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
                 $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} is ignored: a canary shares connections with a primary waypoint, and " +
@@ -35,7 +35,7 @@ public static class CanaryIgnoredRule
                 $"Fix: set {WaypointLabels.UseWaypoint} to the primary waypoint, or remove {WaypointLabels.UseWaypointCanary}.");
 
         rules.RuleFor(c => c.Canary)
-            .Must(canary => !canary!.SameAsPrimary)
+            .Must(canary => canary is null || !canary.SameAsPrimary)
             .When(c => c.Canary is { Active: true, PrimaryBinds: true })
             .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
                 $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} names the primary waypoint {c.Canary!.Primary} itself (CanarySameAsPrimary); " +
@@ -43,7 +43,7 @@ public static class CanaryIgnoredRule
                 $"Fix: point {WaypointLabels.UseWaypointCanary} at the new waypoint, or remove it.");
 
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.Active)
+            .Must(canary => canary is null || canary.Active)
             .When(c => c.Canary is { HasOwnWeight: true })
             .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, _ => CanaryText.WeightField, CanaryText.Scope, c =>
                 $"{c.Who}: annotation {WaypointLabels.CanaryWeightAnnotation}=\"{Text.Quote(c.Subject.Annotation(WaypointLabels.CanaryWeightAnnotation))}\" " +

@@ -17,7 +17,7 @@ public static class CanaryLabelRule
     public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.IsNameValid)
+            .Must(canary => canary is null || canary.IsNameValid)
             .When(c => c.Canary is { Active: true })
             .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
                 $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} is not a valid Gateway name (a lowercase DNS-1123 subdomain of at most 63 characters); " +
@@ -25,7 +25,7 @@ public static class CanaryLabelRule
                 $"{Text.Suggest(c.Canary!.Value, v => KubernetesNames.IsDns1123Subdomain(v, KubernetesNames.MaxLabelLength))}, or remove {WaypointLabels.UseWaypointCanary}.");
 
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.IsNamespaceValid)
+            .Must(canary => canary is null || canary.IsNamespaceValid)
             .When(c => c.Canary is { Active: true })
             .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanaryNamespace), CanaryText.Scope, c =>
                 $"{c.Who}: {WaypointLabels.UseWaypointCanaryNamespace}=\"{Text.Quote(c.Canary!.NamespaceValue)}\" is not a valid namespace name; " +
@@ -33,7 +33,7 @@ public static class CanaryLabelRule
                 $"{Text.Suggest(c.Canary!.NamespaceValue, KubernetesNames.IsDns1123Label)}, or remove it when the canary is in {c.ConsumerNamespace}.");
 
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.IsWeightValid)
+            .Must(canary => canary is null || canary.IsWeightValid)
             .When(c => c.Canary is { Active: true })
             .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, _ => CanaryText.WeightField, CanaryText.Scope, c =>
                 $"{c.Who}: annotation {WaypointLabels.CanaryWeightAnnotation}=\"{Text.Quote(c.Canary!.Weight)}\"" +

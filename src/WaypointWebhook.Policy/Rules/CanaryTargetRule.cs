@@ -16,7 +16,7 @@ public static class CanaryTargetRule
     public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         rules.RuleFor(c => c.Canary)
-            .Must(canary => canary!.Failure is null)
+            .Must(canary => canary?.Failure is null)
             .When(c => c.Canary is { Failure: not null })
             .Reports(
                 c => c.Canary!.Failure!.Reason == ReasonCodes.NotAWaypoint ? "C4" : "C3",

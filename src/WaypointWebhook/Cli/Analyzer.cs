@@ -22,7 +22,7 @@ public sealed class Analyzer(WaypointPolicy policy, Suppressions? suppressions =
         foreach (var manifest in subjects)
         {
             var subject = SubjectReader.Read(manifest.Kind, manifest.Object, defaultNamespace);
-            if (onlyNamespace is not null && NamespaceOf(subject) != onlyNamespace)
+            if (onlyNamespace is not null && subject.ConsumerNamespace != onlyNamespace)
             {
                 continue;
             }
@@ -41,7 +41,4 @@ public sealed class Analyzer(WaypointPolicy policy, Suppressions? suppressions =
 
     private static FindingLocation? Locate(SourceLocation? location, string field) =>
         location is null ? null : new FindingLocation(location.File, location.Start, location.Find(field));
-
-    private static string? NamespaceOf(Subject subject) =>
-        subject is EnrollingSubject { Kind: SubjectKind.Namespace } ? subject.Object.Name : subject.Object.Namespace;
 }
