@@ -58,7 +58,7 @@ public static class Attachment
         FromOf(listener) switch
         {
             FromAll => true,
-            FromSelector => LabelSelectors.Matches(listener!.Namespaces!.Selector, consumerLabels),
+            FromSelector => LabelSelectors.Matches(listener?.Namespaces?.Selector, consumerLabels),
             _ => consumer == gateway.Namespace, // Same, and any value the Gateway API does not define
         };
 }

@@ -44,7 +44,11 @@ public sealed record InheritedReference(string Namespace, string Reference, Obje
             return new InheritedReference(@namespace, reference, null, null, new BindingFailure("W2", ReasonCodes.InvalidLabelValue, $"\"{Text.Quote(uwn)}\" is not a valid namespace name"));
         }
 
-        var target = WaypointReference.TargetOf(labels, @namespace)!.Value;
+        if (WaypointReference.TargetOf(labels, @namespace) is not { } target)
+        {
+            return null; // unreachable: a valid name and namespace always make a target; nothing is inherited otherwise
+        }
+
         var resolved = ResolvedWaypoint.Resolve(target, @namespace, NamespaceLabels.WithName(info.Labels, @namespace), view, classes);
         return new InheritedReference(@namespace, reference, target, resolved, ServiceBinding.FailureOf(resolved, @namespace, visibility == ServiceEntryVisibility.Namespace));
     }

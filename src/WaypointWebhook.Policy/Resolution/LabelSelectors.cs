@@ -33,11 +33,11 @@ public static class LabelSelectors
 
         foreach (var requirement in selector.MatchExpressions ?? [])
         {
-            var present = labels.TryGetValue(requirement.Key!, out var actual);
+            var present = labels.TryGetValue(requirement.Key ?? string.Empty, out var actual);
             var matched = requirement.Operator switch
             {
-                "In" => present && requirement.Values!.Contains(actual),
-                "NotIn" => !present || !requirement.Values!.Contains(actual),
+                "In" => present && requirement.Values?.Contains(actual) == true,
+                "NotIn" => !present || requirement.Values?.Contains(actual) != true,
                 "Exists" => present,
                 _ => !present, // DoesNotExist: Problem() has ruled out every other operator
             };

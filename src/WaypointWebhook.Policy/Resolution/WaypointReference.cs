@@ -24,6 +24,6 @@ public static class WaypointReference
         }
 
         var @namespace = labels.Get(WaypointLabels.UseWaypointNamespace);
-        return KubernetesNames.IsDns1123Label(@namespace) ? new ObjectKey(@namespace!, name) : null;
+        return KubernetesNames.IsDns1123Label(@namespace) && @namespace is { } ns ? new ObjectKey(ns, name) : null;
     }
 }

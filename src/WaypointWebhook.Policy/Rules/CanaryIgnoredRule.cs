@@ -29,18 +29,18 @@ public static class CanaryIgnoredRule
         rules.RuleFor(c => c.Canary)
             .Must(canary => canary is null || canary.HasPrimary)
             .When(c => c.Canary is { Active: true })
-            .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
-                $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} is ignored: a canary shares connections with a primary waypoint, and " +
+            .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, CanaryText.About((c, canary) =>
+                $"{c.Who}: {CanaryText.Describe(c, canary)} is ignored: a canary shares connections with a primary waypoint, and " +
                 $"{(c.IsOptOut ? $"{WaypointLabels.UseWaypoint}=none opts out of waypoints" : $"neither it nor namespace {c.ConsumerNamespace} has {WaypointLabels.UseWaypoint}")}. " +
-                $"Fix: set {WaypointLabels.UseWaypoint} to the primary waypoint, or remove {WaypointLabels.UseWaypointCanary}.");
+                $"Fix: set {WaypointLabels.UseWaypoint} to the primary waypoint, or remove {WaypointLabels.UseWaypointCanary}."));
 
         rules.RuleFor(c => c.Canary)
             .Must(canary => canary is null || !canary.SameAsPrimary)
             .When(c => c.Canary is { Active: true, PrimaryBinds: true })
-            .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
-                $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} names the primary waypoint {c.Canary!.Primary} itself (CanarySameAsPrimary); " +
-                $"{CanaryText.KeepsPrimary(c, $"canary waypoint \\\"{c.Canary.Target}\\\" must differ from the primary waypoint")} " +
-                $"Fix: point {WaypointLabels.UseWaypointCanary} at the new waypoint, or remove it.");
+            .Reports("C2", ReasonCodes.IgnoredLabel, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, CanaryText.About((c, canary) =>
+                $"{c.Who}: {CanaryText.Describe(c, canary)} names the primary waypoint {canary.Primary} itself (CanarySameAsPrimary); " +
+                $"{CanaryText.KeepsPrimary(c, $"canary waypoint \\\"{canary.Target}\\\" must differ from the primary waypoint")} " +
+                $"Fix: point {WaypointLabels.UseWaypointCanary} at the new waypoint, or remove it."));
 
         rules.RuleFor(c => c.Canary)
             .Must(canary => canary is null || canary.Active)

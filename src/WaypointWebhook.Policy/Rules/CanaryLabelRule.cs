@@ -19,26 +19,26 @@ public static class CanaryLabelRule
         rules.RuleFor(c => c.Canary)
             .Must(canary => canary is null || canary.IsNameValid)
             .When(c => c.Canary is { Active: true })
-            .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, c =>
-                $"{c.Who}: {CanaryText.Describe(c, c.Canary!)} is not a valid Gateway name (a lowercase DNS-1123 subdomain of at most 63 characters); " +
+            .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary), CanaryText.Scope, CanaryText.About((c, canary) =>
+                $"{c.Who}: {CanaryText.Describe(c, canary)} is not a valid Gateway name (a lowercase DNS-1123 subdomain of at most 63 characters); " +
                 $"{CanaryText.KeepsPrimary(c, "waypoint not found")} Fix: set the canary Gateway's name" +
-                $"{Text.Suggest(c.Canary!.Value, v => KubernetesNames.IsDns1123Subdomain(v, KubernetesNames.MaxLabelLength))}, or remove {WaypointLabels.UseWaypointCanary}.");
+                $"{Text.Suggest(canary.Value, v => KubernetesNames.IsDns1123Subdomain(v, KubernetesNames.MaxLabelLength))}, or remove {WaypointLabels.UseWaypointCanary}."));
 
         rules.RuleFor(c => c.Canary)
             .Must(canary => canary is null || canary.IsNamespaceValid)
             .When(c => c.Canary is { Active: true })
-            .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanaryNamespace), CanaryText.Scope, c =>
-                $"{c.Who}: {WaypointLabels.UseWaypointCanaryNamespace}=\"{Text.Quote(c.Canary!.NamespaceValue)}\" is not a valid namespace name; " +
+            .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, c => CanaryText.Field(c, WaypointLabels.UseWaypointCanaryNamespace), CanaryText.Scope, CanaryText.About((c, canary) =>
+                $"{c.Who}: {WaypointLabels.UseWaypointCanaryNamespace}=\"{Text.Quote(canary.NamespaceValue)}\" is not a valid namespace name; " +
                 $"{CanaryText.KeepsPrimary(c, "waypoint not found")} Fix: set the canary's namespace" +
-                $"{Text.Suggest(c.Canary!.NamespaceValue, KubernetesNames.IsDns1123Label)}, or remove it when the canary is in {c.ConsumerNamespace}.");
+                $"{Text.Suggest(canary.NamespaceValue, KubernetesNames.IsDns1123Label)}, or remove it when the canary is in {c.ConsumerNamespace}."));
 
         rules.RuleFor(c => c.Canary)
             .Must(canary => canary is null || canary.IsWeightValid)
             .When(c => c.Canary is { Active: true })
-            .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, _ => CanaryText.WeightField, CanaryText.Scope, c =>
-                $"{c.Who}: annotation {WaypointLabels.CanaryWeightAnnotation}=\"{Text.Quote(c.Canary!.Weight)}\"" +
-                $"{(c.Canary.WeightInherited ? $" (inherited from Namespace {c.ConsumerNamespace})" : string.Empty)} is not an integer from 0 to 100; " +
-                $"{CanaryText.KeepsPrimary(c, $"canary waypoint \\\"{c.Canary.Target}\\\" has an invalid weight; must be an integer in [0,100]")} " +
-                "Fix: set a whole number from 0 to 100, e.g. \"10\".");
+            .Reports("C1", ReasonCodes.InvalidLabelValue, _ => Verdict.Warn, _ => CanaryText.WeightField, CanaryText.Scope, CanaryText.About((c, canary) =>
+                $"{c.Who}: annotation {WaypointLabels.CanaryWeightAnnotation}=\"{Text.Quote(canary.Weight)}\"" +
+                $"{(canary.WeightInherited ? $" (inherited from Namespace {c.ConsumerNamespace})" : string.Empty)} is not an integer from 0 to 100; " +
+                $"{CanaryText.KeepsPrimary(c, $"canary waypoint \\\"{canary.Target}\\\" has an invalid weight; must be an integer in [0,100]")} " +
+                "Fix: set a whole number from 0 to 100, e.g. \"10\"."));
     }
 }

@@ -19,15 +19,18 @@ public static class CanaryTargetRule
             .Must(canary => canary?.Failure is null)
             .When(c => c.Canary is { Failure: not null })
             .Reports(
-                c => c.Canary!.Failure!.Reason == ReasonCodes.NotAWaypoint ? "C4" : "C3",
-                c => c.Canary!.Failure!.Reason,
+                c => c.Canary?.Failure?.Reason == ReasonCodes.NotAWaypoint ? "C4" : "C3",
+                c => c.Canary?.Failure?.Reason ?? ReasonCodes.WaypointIsNotReady,
                 Verdict,
                 c => CanaryText.Field(c, WaypointLabels.UseWaypointCanary),
                 CanaryText.Scope,
                 c =>
                 {
-                    var canary = c.Canary!;
-                    var failure = canary.Failure!;
+                    if (c.Canary is not { Failure: { } failure } canary)
+                    {
+                        return string.Empty;
+                    }
+
                     return failure.Reason == ReasonCodes.NotAWaypoint
                         ? $"{c.Who}: {CanaryText.Describe(c, canary)} names {failure.Detail}; istiod would send {canary.Weight ?? "0"}% of new connections " +
                           $"to a gateway that cannot act as one. Fix: point {WaypointLabels.UseWaypointCanary} at a waypoint, or remove it."

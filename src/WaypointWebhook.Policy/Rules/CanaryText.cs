@@ -14,6 +14,10 @@ internal static class CanaryText
     public static string Field(EnrollmentCheck c, string key) => c.Enrollment.Labels.FieldFor(key);
 
     /// <summary>The canary as a message names it, and where it comes from when inherited.</summary>
+    /// <summary>A message about the canary the check resolved; the rule's condition already holds only when there is one.</summary>
+    public static Func<EnrollmentCheck, string> About(Func<EnrollmentCheck, CanaryCheck, string> message) =>
+        c => c.Canary is { } canary ? message(c, canary) : string.Empty;
+
     public static string Describe(EnrollmentCheck c, CanaryCheck canary) =>
         canary.Inherited ? $"{canary.Reference}, inherited from {canary.Source}," : canary.Reference;
 

@@ -20,7 +20,7 @@ public static class IngressUseWaypointRule
     public static void Define(AbstractValidator<EnrollmentCheck> rules)
     {
         rules.RuleFor(c => c.Enrollment.Labels.Get(WaypointLabels.IngressUseWaypoint))
-            .Must(value => GoBooleans.Contains(value!))
+            .Must(value => value is null || GoBooleans.Contains(value))
             .When(c => c.Enrollment.IsObjectLevel
                        && c.Subject.Kind is SubjectKind.Service or SubjectKind.ServiceEntry or SubjectKind.Namespace
                        && c.Enrollment.Labels.Has(WaypointLabels.IngressUseWaypoint))

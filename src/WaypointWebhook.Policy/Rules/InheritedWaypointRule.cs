@@ -20,14 +20,17 @@ public static class InheritedWaypointRule
             .When(c => c.IsService)
             .Reports(
                 _ => "W12",
-                c => c.Inherited!.Failure!.Reason,
+                c => c.Inherited?.Failure?.Reason ?? ReasonCodes.WaypointIsNotReady,
                 _ => Verdict.Warn,
                 c => c.Enrollment.Labels.FieldFor(WaypointLabels.UseWaypoint),
                 c => c.Enrollment.Labels.Field,
                 c =>
                 {
-                    var inherited = c.Inherited!;
-                    var failure = inherited.Failure!;
+                    if (c.Inherited is not { Failure: { } failure } inherited)
+                    {
+                        return string.Empty;
+                    }
+
                     return $"{c.Who} has no {WaypointLabels.UseWaypoint} of its own and inherits namespace {Text.Name(inherited.Namespace)}'s " +
                            $"{inherited.Reference}, which fails: {failure.Detail}; {Istiod.Outcome(c.Subject, failure.Reason)} " +
                            $"Fix: correct the Namespace's {WaypointLabels.UseWaypoint}, or give the {c.Subject.Object.Kind} its own " +

@@ -53,7 +53,7 @@ public static class ReferenceSyntaxRules
 
     private static string InvalidName(EnrollmentCheck c)
     {
-        var value = c.UseWaypoint!;
+        var value = c.UseWaypoint ?? string.Empty;
         var problem = $"{c.Who}: label {WaypointLabels.UseWaypoint}=\"{Text.Quote(value)}\" is not a valid waypoint name " +
             "(a Gateway name: a lowercase DNS-1123 subdomain of at most 63 characters); istiod would look for a Gateway " +
             "that cannot exist and leave the traffic without a waypoint. ";

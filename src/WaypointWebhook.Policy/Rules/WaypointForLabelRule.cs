@@ -17,7 +17,7 @@ public static class WaypointForLabelRule
         where T : ITrafficTypeLabelled
     {
         rules.RuleFor(c => c.WaypointFor)
-            .Must(value => TrafficTypes.IsKnown(value!))
+            .Must(value => value is null || TrafficTypes.IsKnown(value))
             .When(c => c.WaypointFor is not null)
             .Reports(
                 "G1",
@@ -27,7 +27,7 @@ public static class WaypointForLabelRule
                 _ => GatewayCheck.Scope,
                 c =>
                 {
-                    var lower = c.WaypointFor!.ToLowerInvariant();
+                    var lower = (c.WaypointFor ?? string.Empty).ToLowerInvariant();
                     var fix = TrafficTypes.IsKnown(lower)
                         ? $"use the lowercase value \"{lower}\""
                         : "use one of service (the default), workload, all, none";

@@ -117,11 +117,11 @@ public static class ManifestReader
                     Add(JsonSerializer.Deserialize(ref reader, ObjectJsonContext.Default.KubeObject), fields, source, $"{source}#{document}", manifests);
                 }
             }
-            else
+            else if (yaml is not null)
             {
                 // A file's StreamReader drops a byte order mark, but standard input's decoder keeps it as
                 // U+FEFF, which YamlDotNet would read as the start of a scalar.
-                if (yaml!.Peek() == '\uFEFF')
+                if (yaml.Peek() == '\uFEFF')
                 {
                     yaml.Read();
                 }

@@ -42,7 +42,7 @@ public static class YamlToJson
                 }
                 else
                 {
-                    fields?.Field(string.Empty, At(parser.Current!.Start));
+                    fields?.Field(string.Empty, At(Current(parser).Start));
                     WriteNode(parser, writer, buffer, anchors, fields, string.Empty, null);
                 }
             }
@@ -72,7 +72,7 @@ public static class YamlToJson
             return;
         }
 
-        var node = (NodeEvent)parser.Current!;
+        var node = (NodeEvent)Current(parser);
         var anchored = !node.Anchor.IsEmpty;
         long start = 0;
         if (anchored)
@@ -94,7 +94,7 @@ public static class YamlToJson
                 for (var i = 0; !parser.TryConsume<SequenceEnd>(out _); i++)
                 {
                     var item = fields is null ? path : FieldPath.Index(path, i);
-                    fields?.Field(item, At(parser.Current!.Start));
+                    fields?.Field(item, At(Current(parser).Start));
                     WriteNode(parser, writer, buffer, anchors, fields, item, null);
                 }
 
@@ -107,7 +107,7 @@ public static class YamlToJson
                 {
                     if (!parser.TryConsume<Scalar>(out var name))
                     {
-                        throw new YamlException(parser.Current!.Start, parser.Current.End, "only scalar mapping keys are supported");
+                        throw new YamlException(Current(parser).Start, Current(parser).End, "only scalar mapping keys are supported");
                     }
 
                     writer.WritePropertyName(name.Value);
@@ -130,6 +130,10 @@ public static class YamlToJson
             anchors[node.Anchor.Value] = json.ToArray();
         }
     }
+
+    /// <summary>The parser's event; inside a document there always is one (the parser throws at a broken end).</summary>
+    private static ParsingEvent Current(IParser parser) =>
+        parser.Current ?? throw new YamlException("the YAML stream ended inside a document");
 
     private static void WriteScalar(Utf8JsonWriter writer, Scalar scalar)
     {

@@ -49,7 +49,7 @@ public sealed class AnnotationsConverter : JsonConverter<KeptAnnotations?>
             switch (reader.TokenType)
             {
                 case JsonTokenType.String when wanted is not null:
-                    kept.Set(wanted, reader.GetString()!);
+                    kept.Set(wanted, reader.GetString() ?? string.Empty);
                     break;
                 case JsonTokenType.String or JsonTokenType.Null:
                     break;

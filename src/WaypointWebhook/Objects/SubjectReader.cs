@@ -74,11 +74,11 @@ public static class SubjectReader
     public static GatewayInfo ToGateway(KubeObject obj, string defaultNamespace)
     {
         var meta = obj.Metadata;
-        var listeners = obj.Spec?.Listeners;
-        var projected = new ListenerInfo[listeners?.Count ?? 0];
+        var listeners = obj.Spec?.Listeners ?? [];
+        var projected = new ListenerInfo[listeners.Count];
         for (var i = 0; i < projected.Length; i++)
         {
-            var l = listeners![i] ?? new Listener();
+            var l = listeners[i] ?? new Listener();
             projected[i] = new ListenerInfo(
                 l.Name,
                 l.Port,
@@ -112,11 +112,11 @@ public static class SubjectReader
         {
             new(new EnrollmentLabels(labels, MetadataLabels), TrafficNeed.Service),
         };
-        for (var i = 0; i < (endpoints?.Count ?? 0); i++)
+        for (var i = 0; i < endpoints?.Count; i++)
         {
             // An endpoint's labels are its own: the ServiceEntry's labels are not inherited.
             enrollments.Add(new Enrollment(
-                new EnrollmentLabels(Labels(endpoints![i]?.Labels), $"spec.endpoints[{i}].labels"),
+                new EnrollmentLabels(Labels(endpoints[i]?.Labels), $"spec.endpoints[{i}].labels"),
                 TrafficNeed.Workload,
                 IsObjectLevel: false,
                 Address: endpoints[i]?.Address is { Length: > 0 } address ? address : null));

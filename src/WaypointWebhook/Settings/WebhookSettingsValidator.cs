@@ -28,14 +28,14 @@ public sealed class WebhookSettingsValidator : AbstractValidator<WebhookSettings
         RuleFor(s => s.RequestBodyTimeoutSeconds).InclusiveBetween(1, 60).WithMessage("must be between 1 and 60 seconds");
         RuleFor(s => s.MaxConnections).InclusiveBetween(1, 10_000).WithMessage("must be between 1 and 10000");
         RuleFor(s => s.MaxStreamsPerConnection).InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000");
-        RuleFor(s => s.ServiceEntryVisibility!.Default).Must(IsVisibility).When(s => s.ServiceEntryVisibility is not null)
-            .WithName("ServiceEntryVisibility:Default").WithMessage(s => $"must be PUBLIC, NAMESPACE or NONE, not \"{s.ServiceEntryVisibility!.Default}\"");
+        RuleFor(s => s.ServiceEntryVisibility == null ? null : s.ServiceEntryVisibility.Default).Must(IsVisibility).When(s => s.ServiceEntryVisibility is not null)
+            .WithName("ServiceEntryVisibility:Default").WithMessage((_, value) => $"must be PUBLIC, NAMESPACE or NONE, not \"{value}\"");
         RuleForEach(s => s.ServiceEntryVisibility == null ? NoPolicies : s.ServiceEntryVisibility.Policies)
             .Must(p => IsVisibility(p.Visibility)).WithName("ServiceEntryVisibility:Policies")
             .WithMessage((_, p) => $"a policy's Visibility must be PUBLIC, NAMESPACE or NONE, not \"{p.Visibility}\"");
         RuleForEach(s => s.ServiceEntryVisibility == null ? NoPolicies : s.ServiceEntryVisibility.Policies)
             .Must(p => p.NamespaceSelector is null || LabelSelectors.Problem(p.NamespaceSelector.ToSelector()) is null).WithName("ServiceEntryVisibility:Policies")
-            .WithMessage((_, p) => $"a policy's NamespaceSelector is invalid: {LabelSelectors.Problem(p.NamespaceSelector!.ToSelector())}");
+            .WithMessage((_, p) => $"a policy's NamespaceSelector is invalid: {(p.NamespaceSelector is { } selector ? LabelSelectors.Problem(selector.ToSelector()) : null)}");
     }
 
     private static readonly List<WebhookSettings.VisibilityPolicySettings> NoPolicies = [];
