@@ -33,7 +33,7 @@ public static class ReferenceSyntaxRules
                 $"or remove it when the waypoint is in {c.ConsumerNamespace}.");
 
         // W3: the namespace label alone is never read. istiod then inherits the namespace's waypoint, so the
-        // object is served as before: a warning, not a deny (decision D1, RULES-V2-DECISIONS.md).
+        // object is served as before: a warning, not a deny (decision D1, docs/rules-v2-decisions.md).
         rules.RuleFor(c => c.UseWaypointNamespace)
             .Must((c, _) => c.UseWaypoint is not null)
             .When(c => c.HasUseWaypointNamespace)

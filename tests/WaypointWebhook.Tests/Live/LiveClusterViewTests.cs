@@ -69,6 +69,20 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_a_namespace_s_annotations_only_the_canary_weight_is_kept()
+    {
+        var annotated = Namespace("weighted");
+        annotated["metadata"]!["annotations"] = new System.Text.Json.Nodes.JsonObject { ["istio.io/use-waypoint-canary-weight"] = "10" };
+        api.Apply(Namespaces, annotated);
+
+        await StartAndSync();
+
+        // The fake stores it as kubectl would: a last-applied-configuration and others beside the weight.
+        Assert.Equal(["istio.io/use-waypoint-canary-weight=10"], Now.GetNamespace("weighted")!.Annotations!.Select(p => $"{p.Key}={p.Value}"));
+        Assert.Null(Now.GetNamespace("default")!.Annotations);
+    }
+
+    [Fact]
     public async Task Initial_list_is_paginated()
     {
         for (var i = 0; i < 120; i++)

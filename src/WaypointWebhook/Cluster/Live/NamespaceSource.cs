@@ -55,6 +55,12 @@ public sealed class NamespaceSource(IKubernetes client) : IResourceSource<Namesp
 
     private static Versioned<NamespaceInfo> Entry(V1Namespace ns) => new(Project(ns), ResourceVersions.Parse(ns.Metadata.ResourceVersion));
 
+    /// <summary>Name, labels, and of the annotations only the canary weight a Service may inherit (a Namespace's other annotations can be large).</summary>
     private static NamespaceInfo Project(V1Namespace ns) =>
-        new(ns.Metadata.Name, ns.Metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>());
+        new(
+            ns.Metadata.Name,
+            ns.Metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>(),
+            ns.Metadata.Annotations?.TryGetValue(WaypointLabels.CanaryWeightAnnotation, out var weight) == true
+                ? new Dictionary<string, string> { [WaypointLabels.CanaryWeightAnnotation] = weight }
+                : null);
 }
