@@ -6,6 +6,7 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Configuration;
+using WaypointWebhook.Testing;
 using static WaypointWebhook.Tests.Reviews;
 
 namespace WaypointWebhook.Tests.Admission;
@@ -13,7 +14,7 @@ namespace WaypointWebhook.Tests.Admission;
 /// <summary>The wire contract (spec section 7) on the handler, without HTTP.</summary>
 public sealed class AdmissionHandlerTests
 {
-    private static readonly ClusterSnapshot Example = ClusterSnapshot.From(ManifestReader.Read([ExampleCluster]));
+    private static readonly ClusterSnapshot Example = ExampleViews.Snapshot;
 
     private static AdmissionOutcome Handle(string body, AdmissionEndpoint endpoint = AdmissionEndpoint.Validate, PolicyOptions? options = null) =>
         new AdmissionHandler(new WaypointPolicy(options ?? new PolicyOptions()), new ManifestClusterViewSource(Example, ["example"]))

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Testing;
 
 namespace WaypointWebhook.Tests.Deploy;
 
@@ -50,20 +50,11 @@ public sealed class RenderedManifests : IDisposable
         return output;
     }
 
-    /// <summary>Runs a program in a folder; returns its exit code, standard output and standard error.</summary>
+    /// <summary>Runs a program in a folder (through the shared runner); returns its exit code, standard output and standard error.</summary>
     public static (int ExitCode, string Output, string Error) Exec(string file, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
+        var result = ProcessRunner.Run(file, args, workingDirectory: workingDirectory);
+        return (result.ExitCode, result.Output, result.Error);
     }
 
     private static void Copy(string from, string to)
