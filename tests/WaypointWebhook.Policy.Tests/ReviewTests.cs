@@ -58,16 +58,21 @@ public sealed class ReviewTests
     }
 
     [Fact]
-    public void Update_of_a_namespace_denies_when_any_label_changed()
+    public void Update_of_a_namespace_denies_only_when_its_label_change_broke_the_selector()
     {
         var routes = new RouteNamespaces("Selector", new LabelSelector(new Dictionary<string, string?> { ["mesh"] = "yes" }, null));
         var cluster = Cluster().Waypoint("default", "shared", routes: routes);
         var before = Namespace("app", UseWaypoint("shared"), UseWaypointNamespace("default"), ("mesh", "yes"), Ambient);
         var after = Namespace("app", UseWaypoint("shared"), UseWaypointNamespace("default"), ("mesh", "no"), Ambient);
-        var unrelated = Namespace("app", UseWaypoint("shared"), UseWaypointNamespace("default"), ("mesh", "no"), Ambient);
+        var unrelated = Namespace("app", UseWaypoint("shared"), UseWaypointNamespace("default"), ("mesh", "no"), ("team", "a"), Ambient);
 
+        // mesh=yes -> no: this change is what makes the selector refuse the namespace.
         Assert.Equal(["W8 AttachmentDenied Deny metadata.labels[istio.io/use-waypoint]"], Policy.Review(Operation.Update, after, before, cluster).Denials.Summarize());
-        Assert.True(Policy.Review(Operation.Update, unrelated, after, cluster).Allowed);
+
+        // A label the selector does not read, on a namespace it already refused: the finding stays, as a warning.
+        var later = Policy.Review(Operation.Update, unrelated, after, cluster);
+        Assert.Empty(later.Denials);
+        Assert.Equal(["W8 AttachmentDenied Warn metadata.labels[istio.io/use-waypoint]"], later.Warnings.Summarize());
     }
 
     [Fact]
