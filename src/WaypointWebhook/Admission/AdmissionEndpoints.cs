@@ -45,6 +45,24 @@ public static class AdmissionEndpoints
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         var outcome = Bounded(await ReadAndHandle(context, endpoint, dependencies));
+        try
+        {
+            await Write(context, outcome);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client is gone and the answer undeliverable; it is still logged and counted below.
+        }
+
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        foreach (var observer in dependencies.Observers)
+        {
+            observer.Record(endpoint, outcome, elapsed);
+        }
+    }
+
+    private static async Task Write(HttpContext context, AdmissionOutcome outcome)
+    {
         switch (outcome)
         {
             case Answered answered:
@@ -63,12 +81,6 @@ public static class AdmissionEndpoints
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(bad.Message + "\n", context.RequestAborted);
                 break;
-        }
-
-        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        foreach (var observer in dependencies.Observers)
-        {
-            observer.Record(endpoint, outcome, elapsed);
         }
     }
 

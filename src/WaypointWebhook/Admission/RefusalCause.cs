@@ -23,9 +23,12 @@ public enum RefusalCause
     /// <summary>A uid too long to be an AdmissionReview uid: echoing it would unbound the answer.</summary>
     InvalidUid,
 
-    /// <summary>The body could not be read as HTTP (a broken chunked encoding, a connection error).</summary>
+    /// <summary>
+    /// The body could not be read as HTTP: a broken chunked encoding, or a body cut short (a client that
+    /// reset the connection mid-body arrives as this: Kestrel reports the missing bytes first).
+    /// </summary>
     UnreadableBody,
 
-    /// <summary>The client went away mid-request; counted apart so that it never reads as malformed input.</summary>
+    /// <summary>The request was aborted (the client went away) while it was read or judged; never counted as malformed input.</summary>
     ClientGone,
 }
