@@ -20,4 +20,10 @@ public interface IClusterView
 
     /// <summary>Whether the view does not know this Namespace and the API server could not be asked or did not know it either.</summary>
     bool IsUnconfirmedNamespace(string name) => false;
+
+    /// <summary>The objects that name a waypoint (spec section 7): what the reverse check and the audit judge.</summary>
+    IConsumerIndex Consumers => NoConsumers.Instance;
+
+    /// <summary>The Gateways of this class: what a GatewayClass change can affect.</summary>
+    IEnumerable<GatewayInfo> GatewaysOfClass(string className) => [];
 }

@@ -49,4 +49,16 @@ public sealed record ClusterSnapshot(
     public GatewayClassInfo? GetGatewayClass(string name) => GatewayClasses.Get(ObjectKey.Cluster(name));
 
     public NamespaceInfo? GetNamespace(string name) => Namespaces.Get(ObjectKey.Cluster(name));
+
+    /// <summary>A scan: a GatewayClass change is rare and a cluster has few Gateways.</summary>
+    public IEnumerable<GatewayInfo> GatewaysOfClass(string className)
+    {
+        foreach (var (_, entry) in Gateways.Entries)
+        {
+            if (entry.Item.ClassName == className)
+            {
+                yield return entry.Item;
+            }
+        }
+    }
 }

@@ -23,4 +23,8 @@ public sealed class ConfirmedView(
     public bool IsUnconfirmedGateway(ObjectKey gateway) => unconfirmedGateways.Contains(gateway);
 
     public bool IsUnconfirmedNamespace(string name) => unconfirmedNamespaces.Contains(name);
+
+    public IConsumerIndex Consumers => snapshot.Consumers;
+
+    public IEnumerable<GatewayInfo> GatewaysOfClass(string className) => snapshot.GatewaysOfClass(className);
 }
