@@ -12,6 +12,9 @@ public sealed class KeptAnnotations
         WaypointLabels.CanaryWeightAnnotation,
         WaypointLabels.ConnectStrategyAnnotation,
         WaypointLabels.AutoRegistrationGroupAnnotation,
+
+        // A Gateway's record that the mutation stamped its waypoint-for (the GatewayClass reverse check reads it).
+        WaypointLabels.DefaultedAnnotation,
     ];
 
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);

@@ -94,7 +94,8 @@ public static class SubjectReader
             meta?.InboundBinding,
             projected,
             obj.Status is null ? null : obj.Status.Addresses is { Count: > 0 },
-            obj.Spec?.Infrastructure?.Labels is { Count: > 0 } infrastructure ? Labels(infrastructure) : null);
+            obj.Spec?.Infrastructure?.Labels is { Count: > 0 } infrastructure ? Labels(infrastructure) : null,
+            meta?.Annotations?.Get(WaypointLabels.DefaultedAnnotation));
     }
 
     public static GatewayClassInfo ToGatewayClass(KubeObject obj) =>

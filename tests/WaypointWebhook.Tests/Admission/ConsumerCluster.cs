@@ -5,21 +5,17 @@ namespace WaypointWebhook.Tests.Admission;
 
 /// <summary>
 /// A cluster state with consumers, as <c>--cluster-state</c> files give it: three Pods and a Service on
-/// <c>default/waypoint</c> (WF=all), two Pods on <c>default/classy</c> (no WF of its own, class <c>all-class</c>
-/// with WF=all), one Pod of namespace <c>app</c> on <c>infra/shared</c>, whose listener admits namespaces
-/// labelled <c>team=a</c> (app is). Every consumer is bound.
+/// <c>default/waypoint</c> (WF=all), two Pods on <c>default/classy</c> (no WF of its own: it inherits WF=all from
+/// GatewayClass <c>istio-waypoint</c>), one Pod of namespace <c>app</c> on <c>infra/shared</c>, whose listener admits namespaces
+/// labelled <c>team=a</c> (app is). Every consumer is bound. <c>default/stamped</c> has no consumers; its
+/// <c>istio.io/waypoint-for: service</c> is the mutation's stamp (the <c>waypoint.istio.io/defaulted</c> annotation).
 /// </summary>
 public static class ConsumerCluster
 {
     public const string Yaml = """
         apiVersion: gateway.networking.k8s.io/v1
         kind: GatewayClass
-        metadata: {name: istio-waypoint}
-        spec: {controllerName: istio.io/mesh-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: all-class, labels: {istio.io/waypoint-for: all}}
+        metadata: {name: istio-waypoint, labels: {istio.io/waypoint-for: all}}
         spec: {controllerName: istio.io/mesh-controller}
         ---
         apiVersion: v1
@@ -46,9 +42,21 @@ public static class ConsumerCluster
         kind: Gateway
         metadata: {name: classy, namespace: default}
         spec:
-          gatewayClassName: all-class
+          gatewayClassName: istio-waypoint
           listeners: [{name: mesh, port: 15008, protocol: HBONE}]
         status: {addresses: [{type: IPAddress, value: 10.96.0.21}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: stamped
+          namespace: default
+          labels: {istio.io/waypoint-for: service}
+          annotations: {waypoint.istio.io/defaulted: istio.io/waypoint-for}
+        spec:
+          gatewayClassName: istio-waypoint
+          listeners: [{name: mesh, port: 15008, protocol: HBONE}]
+        status: {addresses: [{type: IPAddress, value: 10.96.0.23}]}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -119,14 +127,14 @@ public static class ConsumerCluster
         ["status"] = new JsonObject { ["addresses"] = new JsonArray(new JsonObject { ["type"] = "IPAddress", ["value"] = "10.96.0.20" }) },
     };
 
-    /// <summary>GatewayClass <c>all-class</c>, with <paramref name="waypointFor"/> as its WF label (null: none).</summary>
-    public static JsonObject AllClass(string? waypointFor = "all") => new()
+    /// <summary>GatewayClass <c>istio-waypoint</c>, with <paramref name="waypointFor"/> as its WF label (null: none).</summary>
+    public static JsonObject WaypointClass(string? waypointFor = "all") => new()
     {
         ["apiVersion"] = "gateway.networking.k8s.io/v1",
         ["kind"] = "GatewayClass",
         ["metadata"] = waypointFor is null
-            ? new JsonObject { ["name"] = "all-class" }
-            : new JsonObject { ["name"] = "all-class", ["labels"] = new JsonObject { ["istio.io/waypoint-for"] = waypointFor } },
+            ? new JsonObject { ["name"] = "istio-waypoint" }
+            : new JsonObject { ["name"] = "istio-waypoint", ["labels"] = new JsonObject { ["istio.io/waypoint-for"] = waypointFor } },
         ["spec"] = new JsonObject { ["controllerName"] = "istio.io/mesh-controller" },
     };
 

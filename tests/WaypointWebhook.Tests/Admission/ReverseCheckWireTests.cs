@@ -30,7 +30,7 @@ public sealed class ReverseCheckWireTests
         Review("u", GatewayApi, "v1", "Gateway", "default", "waypoint", operation, obj, old);
 
     private static JsonObject ClassReview(string operation, JsonObject? obj, JsonObject? old) =>
-        Review("u", GatewayApi, "v1", "GatewayClass", null, "all-class", operation, obj, old);
+        Review("u", GatewayApi, "v1", "GatewayClass", null, "istio-waypoint", operation, obj, old);
 
     [Fact]
     public void Narrowing_a_gateway_to_service_warns_about_the_pods_it_unbinds()
@@ -136,16 +136,26 @@ public sealed class ReverseCheckWireTests
     [Fact]
     public void Narrowing_a_class_warns_about_the_pods_of_its_gateways()
     {
-        var response = ResponseOf(Handle(ClassReview("UPDATE", ConsumerCluster.AllClass("service"), ConsumerCluster.AllClass("all"))));
+        var response = ResponseOf(Handle(ClassReview("UPDATE", ConsumerCluster.WaypointClass("service"), ConsumerCluster.WaypointClass("all"))));
 
         Assert.True((bool)response["allowed"]!);
         Assert.Equal([ExpectedClassNarrowing], Warnings(response));
     }
 
     [Fact]
+    public void Changing_the_class_label_warns_about_the_gateways_whose_label_the_mutation_stamped()
+    {
+        var response = ResponseOf(Handle(ClassReview("UPDATE", ConsumerCluster.WaypointClass("workload"), ConsumerCluster.WaypointClass("all"))));
+
+        Assert.True((bool)response["allowed"]!);
+        // The warning as the API server keeps it: cut at 256 characters (spec section 8).
+        Assert.Equal([ExpectedStamped], Warnings(response));
+    }
+
+    [Fact]
     public void Deleting_a_class_warns_about_the_pods_of_its_gateways()
     {
-        var response = ResponseOf(Handle(ClassReview("DELETE", null, ConsumerCluster.AllClass("all"))));
+        var response = ResponseOf(Handle(ClassReview("DELETE", null, ConsumerCluster.WaypointClass("all"))));
 
         Assert.True((bool)response["allowed"]!);
         Assert.Equal([ExpectedClassDeletion], Warnings(response));
@@ -169,9 +179,28 @@ public sealed class ReverseCheckWireTests
         Assert.Null(response["warnings"]);
     }
 
-    private const string ExpectedNarrowing = "TBD";
-    private static readonly string[] ExpectedDeletion = ["TBD"];
-    private const string ExpectedClassNarrowing = "TBD";
-    private const string ExpectedClassDeletion = "TBD";
-    private const string ExpectedLabelRemoval = "TBD";
+    private const string ExpectedNarrowing =
+        "[UnsupportedTrafficType] this change unbinds 3 Pods in default (default/ratings, default/reviews-v1, default/reviews-v2): they need workload traffic; keep istio.io/waypoint-for=all or move them to another waypoint";
+
+    /// <summary>The Service is unbound too: without the Gateway nothing is served.</summary>
+    private static readonly string[] ExpectedDeletion =
+    [
+        "[WaypointIsNotReady] this change unbinds 3 Pods and 1 Service in default (default/ratings, default/reviews, default/reviews-v1, default/reviews-v2): their waypoint would no longer exist or be programmed; keep it or move them to another waypoint",
+    ];
+
+    /// <summary>Only <c>default/classy</c> inherits the class's label: the other Gateways carry their own.</summary>
+    private const string ExpectedClassNarrowing =
+        "[UnsupportedTrafficType] this change unbinds 2 Pods in default (default/c1, default/c2): they need workload traffic; keep istio.io/waypoint-for=all or move them to another waypoint";
+
+    /// <summary>
+    /// <c>istio-waypoint</c> is trusted as a waypoint class by name while unknown: its Gateways stay waypoints, but
+    /// <c>default/classy</c> loses the inherited <c>all</c> and serves services only.
+    /// </summary>
+    private const string ExpectedClassDeletion = ExpectedClassNarrowing;
+
+    private const string ExpectedStamped =
+        "[IgnoredLabel] GatewayClass istio-waypoint: istio.io/waypoint-for=workload does not reach 1 Gateway whose istio.io/waypoint-for the webhook's mutation stamped (waypoint.istio.io/defaulted) (…): they keep service; to inherit the class's value remove it: ku…";
+
+    private const string ExpectedLabelRemoval =
+        "[AttachmentDenied] this change unbinds 1 Pod in app (app/a1): the waypoint's allowedRoutes no longer admit their namespace; admit it (from: All, or a Selector that matches it) or move them to another waypoint";
 }

@@ -39,7 +39,7 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
         Assert.Equal(3, findings.Count);
         Assert.All(findings, f => Assert.Equal(["kind", "namespace", "name", "severity", "reason", "field", "message"], f!.AsObject().Select(p => p.Key)));
         // Program.Run's error writer is not the console's: no progress, the summary is the only line.
-        Assert.Equal("3 errors, 0 warnings in 6 objects from the cluster\n", error);
+        Assert.Equal("3 errors, 0 warnings in 6 objects from the cluster\n3 consumers not bound to their waypoint\n", error);
     }
 
     [Fact]
@@ -56,8 +56,14 @@ public sealed class AnalyzeLiveTests : IAsyncLifetime
         var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig);
 
         Assert.Equal(1, exit);
-        Assert.Equal(["Error [UnsupportedTrafficType] (Pod default/p0)", "Error [UnsupportedTrafficType] (Pod default/p2)"], AnalyzeRun.Lines(output).Select(l => string.Join(' ', l.Split(' ').Take(4))));
-        Assert.Equal("2 errors, 0 warnings in 7 objects from the cluster\n2 findings suppressed\n", error);
+        // A suppression hides a finding, not the fact: the audit still lists p1 as unbound.
+        Assert.Equal(
+            [
+                "Error [UnsupportedTrafficType] (Pod default/p0)", "Error [UnsupportedTrafficType] (Pod default/p2)",
+                "Unbound [UnsupportedTrafficType] (Pod default/p0)", "Unbound [UnsupportedTrafficType] (Pod default/p1)", "Unbound [UnsupportedTrafficType] (Pod default/p2)",
+            ],
+            AnalyzeRun.Lines(output).Select(l => string.Join(' ', l.Split(' ').Take(4))));
+        Assert.Equal("2 errors, 0 warnings in 7 objects from the cluster\n2 findings suppressed\n3 consumers not bound to their waypoint\n", error);
     }
 
     [Fact]

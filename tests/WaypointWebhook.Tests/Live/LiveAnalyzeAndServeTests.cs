@@ -47,12 +47,16 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
         var (exit, output, error) = await CliRunner.Run("analyze", "--kubeconfig", kubeconfig);
 
         Assert.Equal(1, exit);
-        Assert.Equal("3 errors, 0 warnings in 7 objects from the cluster\n", error.Replace("\r", string.Empty));
+        Assert.Equal("3 errors, 0 warnings in 7 objects from the cluster\n2 consumers not bound to their waypoint\n", error.Replace("\r", string.Empty));
         Assert.Equal(
             [
                 "Error [AttachmentDenied] (Service app/s)",
                 "Error [InvalidLabelValue] (Deployment app/web)",
                 "Error [UnsupportedTrafficType] (Pod default/ratings)",
+
+                // The audit's list (GET /unbound's): a Deployment is no consumer, its Pods are.
+                "Unbound [AttachmentDenied] (Service app/s)",
+                "Unbound [UnsupportedTrafficType] (Pod default/ratings)",
             ],
             output.TrimEnd().Split('\n').Select(l => string.Join(' ', l.Split(' ').Take(4))));
 
