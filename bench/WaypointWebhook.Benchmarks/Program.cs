@@ -17,6 +17,7 @@ switch (verb)
     case "sync":
         await SyncBenchmark.RunAsync([10_000, 50_000], 2_000);
         return 0;
+    case "reverse": return await ReverseBenchmark.RunAsync(args[1..]);
     case "null-server":
         await NullServer.RunAsync(int.Parse(Option("--port")), Option("--tls-cert-file"), Option("--tls-private-key-file"));
         return 0;
