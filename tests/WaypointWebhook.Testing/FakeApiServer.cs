@@ -65,6 +65,19 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Delay before answering a list (a slow API server at start-up).</summary>
     public TimeSpan ListDelay { get; set; }
 
+    /// <summary>Lists of these resources (paths) wait until <see cref="ReleaseLists"/>: one resource slow to sync while the others are in.</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> heldLists = new(StringComparer.Ordinal);
+
+    public void HoldLists(string resource) => heldLists.TryAdd(resource, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void ReleaseLists(string resource)
+    {
+        if (heldLists.TryRemove(resource, out var held))
+        {
+            held.TrySetResult();
+        }
+    }
+
     /// <summary>Watches from a resourceVersion below this get 410 Gone (etcd compaction).</summary>
     public long CompactedBelow { get; set; }
 
@@ -359,6 +372,11 @@ public sealed class FakeApiServer : IAsyncDisposable
         if (ListDelay > TimeSpan.Zero)
         {
             await Task.Delay(ListDelay);
+        }
+
+        if (heldLists.TryGetValue(resource.Path, out var held))
+        {
+            await held.Task.WaitAsync(context.RequestAborted);
         }
 
         var query = context.Request.Query;

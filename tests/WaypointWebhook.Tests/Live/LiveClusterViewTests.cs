@@ -69,8 +69,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
                 "namespaces 1", "gatewayclasses 1", "gateways 1",
                 "services[istio.io/use-waypoint] 0", "services[istio.io/use-waypoint-canary] 0",
                 "pods[istio.io/use-waypoint] 0", "pods[istio.io/use-waypoint-canary] 0",
-                "serviceentries[istio.io/use-waypoint] 0", "serviceentries[istio.io/use-waypoint-canary] 0",
-                "workloadentries[istio.io/use-waypoint] 0", "workloadentries[istio.io/use-waypoint-canary] 0",
+                "serviceentries 0", "workloadentries 0",
             ],
             view.Resources.Select(r => $"{r.Resource} {r.Count}"));
         Assert.All(view.Resources, r => Assert.NotNull(r.LastEvent));
