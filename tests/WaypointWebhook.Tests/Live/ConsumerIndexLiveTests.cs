@@ -176,9 +176,12 @@ public sealed class ConsumerIndexLiveTests : IAsyncLifetime
         Assert.NotNull(view.Snapshot!.GetNamespace("team"));
     }
 
-    [Fact]
-    public async Task A_relist_after_410_leaves_the_index_as_the_API_server_has_it()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_relist_after_410_leaves_the_index_as_the_API_server_has_it(bool goneAsErrorEvent)
     {
+        api.GoneAsErrorEvent = goneAsErrorEvent;
         api.Apply(Pods, Pod("shop", "stays", (UW, "waypoint")));
         api.Apply(Pods, Pod("shop", "deleted-unseen", (UW, "waypoint")));
         api.Apply(Pods, Pod("shop", "relabelled-unseen", (UW, "waypoint")));
