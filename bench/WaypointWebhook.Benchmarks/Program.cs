@@ -5,6 +5,7 @@ using WaypointWebhook.Benchmarks;
 //   micro                 BenchmarkDotNet: decode + policy + encode, allocations per request
 //   load [seconds] [conn] the webhook and the null baseline over HTTPS, driven by wrk
 //   sync                  the live cluster view's initial sync: 10,000 and 50,000 namespaces, 2,000 Gateways
+//   sync consumers        the same with the consumer index: 100,000 Pods, 10,000 Services; retained heap with and without, churn
 //   null-server ...       (internal) the baseline server the load verb starts
 var verb = args.FirstOrDefault() ?? "help";
 switch (verb)
@@ -14,6 +15,9 @@ switch (verb)
         return 0;
     case "load":
         return await LoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? int.Parse(args[2]) : 16);
+    case "sync" when args.Length > 1 && args[1] == "consumers":
+        await SyncBenchmark.RunConsumersAsync();
+        return 0;
     case "sync":
         await SyncBenchmark.RunAsync([10_000, 50_000], 2_000);
         return 0;
@@ -22,7 +26,7 @@ switch (verb)
         await NullServer.RunAsync(int.Parse(Option("--port")), Option("--tls-cert-file"), Option("--tls-private-key-file"));
         return 0;
     default:
-        Console.Error.WriteLine("usage: WaypointWebhook.Benchmarks micro | load [seconds] [connections] | sync");
+        Console.Error.WriteLine("usage: WaypointWebhook.Benchmarks micro | load [seconds] [connections] | sync [consumers]");
         return 2;
 }
 

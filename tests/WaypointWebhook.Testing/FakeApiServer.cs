@@ -13,13 +13,17 @@ namespace WaypointWebhook.Testing;
 
 /// <summary>
 /// A Kubernetes API server in miniature that speaks the real wire format: lists with
-/// <c>metadata.resourceVersion</c> and <c>continue</c>, label selectors (<c>key</c>, <c>key=value</c>),
+/// <c>metadata.resourceVersion</c> and <c>continue</c>, equality-based label selectors on lists and watches
+/// (<see cref="FakeLabelSelector"/>: a watch sends ADDED when an object starts matching and DELETED when it
+/// stops, as the API server does; set-based selectors are refused with 400),
 /// chunked watch streams of <c>{"type","object"}</c> lines from a resourceVersion, BOOKMARK events,
 /// 410 Gone for a compacted resourceVersion (as an ERROR event with a Status, or as the HTTP status),
 /// streams that close mid-way and slow responses. Objects are stored as a real API server stores them
 /// (<see cref="FakeObjects.AsStored"/>: managedFields, a last-applied-configuration, annotations of every
 /// shape, conditions, finalizers, owner references, fields no client knows), and every response can be
-/// cut into chunks of any size (<see cref="Chunks"/>). KubernetesClient talks to it as to a real one.
+/// cut into chunks of any size (<see cref="Chunks"/>). Objects are kept serialized (UTF-8) with their
+/// labels beside them, and lists page by key, so it holds and serves 100,000 such Pods.
+/// KubernetesClient talks to it as to a real one.
 /// The real kube-apiserver (tests/WaypointWebhook.EndToEnd) covers the rest; this one exists for what a
 /// real server cannot be made to do on demand.
 /// </summary>
@@ -60,6 +64,19 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     /// <summary>Delay before answering a list (a slow API server at start-up).</summary>
     public TimeSpan ListDelay { get; set; }
+
+    /// <summary>Lists of these resources (paths) wait until <see cref="ReleaseLists"/>: one resource slow to sync while the others are in.</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> heldLists = new(StringComparer.Ordinal);
+
+    public void HoldLists(string resource) => heldLists.TryAdd(resource, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void ReleaseLists(string resource)
+    {
+        if (heldLists.TryRemove(resource, out var held))
+        {
+            held.TrySetResult();
+        }
+    }
 
     /// <summary>Watches from a resourceVersion below this get 410 Gone (etcd compaction).</summary>
     public long CompactedBelow { get; set; }
@@ -148,9 +165,10 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             var r = resources[resource];
             var mark = new JsonObject { ["kind"] = r.Kind, ["apiVersion"] = r.ApiVersion, ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString() } };
+            var bookmark = new Event(revision, null, "BOOKMARK", null, null, Encoding.UTF8.GetBytes(mark.ToJsonString()));
             foreach (var watch in watches.Where(w => w.Resource == resource))
             {
-                watch.Events.Writer.TryWrite(Line("BOOKMARK", mark));
+                watch.Send(bookmark);
             }
         }
     }
@@ -207,48 +225,60 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             var r = resources[resource];
             var rv = ++revision;
-            var copy = (JsonObject)obj.DeepClone();
-            copy["kind"] ??= r.Kind;
-            copy["apiVersion"] ??= r.ApiVersion;
-            if (!deleted)
-            {
-                copy = FakeObjects.AsStored(copy);
-            }
-
-            var metadata = copy["metadata"]!.AsObject();
-            metadata["resourceVersion"] = rv.ToString();
-            var key = $"{(string?)metadata["namespace"]}/{(string?)metadata["name"]}";
+            var metadata = obj["metadata"]!.AsObject();
+            var ns = (string?)metadata["namespace"];
+            var key = $"{ns}/{(string?)metadata["name"]}";
+            var before = r.Objects.GetValueOrDefault(key);
+            Stored? after = null;
             string type;
+            byte[] json;
             if (deleted)
             {
-                if (!r.Objects.Remove(key, out var old))
+                if (before is null)
                 {
                     return rv;
                 }
 
-                copy = (JsonObject)old.DeepClone();
-                copy["metadata"]!["resourceVersion"] = rv.ToString();
+                // The API server sends the object as it was, at the deletion's resourceVersion.
+                var gone = JsonNode.Parse(before.Json)!.AsObject();
+                gone["metadata"]!["resourceVersion"] = rv.ToString();
+                json = Encoding.UTF8.GetBytes(gone.ToJsonString());
+                r.Objects.Remove(key);
+                r.Keys.Remove(key);
                 type = "DELETED";
             }
             else
             {
-                type = r.Objects.ContainsKey(key) ? "MODIFIED" : "ADDED";
-                r.Objects[key] = copy;
+                var copy = (JsonObject)obj.DeepClone();
+                copy["kind"] ??= r.Kind;
+                copy["apiVersion"] ??= r.ApiVersion;
+                copy = FakeObjects.StoreInPlace(copy, lastApplied: obj);
+                copy["metadata"]!["resourceVersion"] = rv.ToString();
+                json = Encoding.UTF8.GetBytes(copy.ToJsonString());
+                after = new Stored(json, ns, LabelsOf(copy));
+                r.Objects[key] = after;
+                r.Keys.Add(key);
+                type = before is null ? "ADDED" : "MODIFIED";
             }
 
             if (!silently)
             {
-                var line = Line(type, copy);
-                r.Log.Add((rv, (string?)metadata["namespace"], line));
-                foreach (var watch in watches.Where(w => w.Resource == resource && (w.Namespace is null || w.Namespace == (string?)metadata["namespace"])))
+                var change = new Event(rv, ns, type, before?.Labels, after?.Labels, json);
+                r.Log.Add(change);
+                foreach (var watch in watches.Where(w => w.Resource == resource && (w.Namespace is null || w.Namespace == ns)))
                 {
-                    watch.Events.Writer.TryWrite(line);
+                    watch.Send(change);
                 }
             }
 
             return rv;
         }
     }
+
+    private static IReadOnlyDictionary<string, string>? LabelsOf(JsonObject obj) =>
+        obj["metadata"]?["labels"] is JsonObject labels
+            ? labels.ToDictionary(p => p.Key, p => (string?)p.Value ?? string.Empty, StringComparer.Ordinal)
+            : null;
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -314,10 +344,10 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private async Task Get(HttpContext context, Resource resource, string? ns, string name)
     {
-        JsonObject? found;
+        byte[]? found;
         lock (gate)
         {
-            found = resource.Objects.GetValueOrDefault($"{ns}/{name}");
+            found = resource.Objects.GetValueOrDefault($"{ns}/{name}")?.Json;
         }
 
         if (GetDelay > TimeSpan.Zero)
@@ -332,7 +362,9 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
-        await Json(context, 200, found);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await Write(context, found, context.RequestAborted);
     }
 
     private async Task ListAsync(HttpContext context, Resource resource, string? ns)
@@ -342,39 +374,87 @@ public sealed class FakeApiServer : IAsyncDisposable
             await Task.Delay(ListDelay);
         }
 
+        if (heldLists.TryGetValue(resource.Path, out var held))
+        {
+            await held.Task.WaitAsync(context.RequestAborted);
+        }
+
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], out var l) && l > 0 ? l : int.MaxValue;
-        var offset = query["continue"] is { Count: > 0 } token && int.TryParse(token.ToString().Split(':').Last(), out var o) ? o : 0;
-        var selector = query["labelSelector"].ToString();
-        JsonArray items;
-        string? next;
+        if (!TrySelector(query["labelSelector"].ToString(), out var selector, out var problem))
+        {
+            await Status(context, 400, "BadRequest", problem);
+            return;
+        }
+
+        // A continue token names the last key sent (as the API server's does), so a page costs its own size.
+        var after = query["continue"] is { Count: > 0 } token && token.ToString().Split(':', 2) is [_, var last]
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(last))
+            : null;
+        var prefix = ns is null ? string.Empty : ns + "/";
+        var body = new MemoryStream();
+        string? next = null;
         long rv;
         lock (gate)
         {
             rv = revision;
-            var matching = resource.Objects.Values
-                .Where(obj => ns is null || (string?)obj["metadata"]!["namespace"] == ns)
-                .Where(obj => Matches(obj, selector))
-                .ToList();
-            items = new JsonArray(matching.Skip(offset).Take(limit).Select(obj => (JsonNode)obj.DeepClone()).ToArray());
-            next = offset + limit < matching.Count ? $"{rv}:{offset + limit}" : null;
+            var lower = after is null || string.CompareOrdinal(after, prefix) < 0 ? prefix : after;
+            var items = 0;
+            string? lastSent = null;
+            foreach (var key in resource.Keys.GetViewBetween(lower, prefix + "\uffff\uffff"))
+            {
+                if (key == after)
+                {
+                    continue;
+                }
+
+                var stored = resource.Objects[key];
+                if (!selector.Matches(stored.Labels))
+                {
+                    continue;
+                }
+
+                if (items == limit)
+                {
+                    next = $"{rv}:{Convert.ToBase64String(Encoding.UTF8.GetBytes(lastSent!))}";
+                    break;
+                }
+
+                body.WriteByte(items == 0 ? (byte)'[' : (byte)',');
+                body.Write(stored.Json);
+                lastSent = key;
+                items++;
+            }
+
+            if (items == 0)
+            {
+                body.WriteByte((byte)'[');
+            }
         }
 
-        var list = new JsonObject
-        {
-            ["kind"] = resource.Kind + "List",
-            ["apiVersion"] = resource.ApiVersion,
-            ["metadata"] = next is null
-                ? new JsonObject { ["resourceVersion"] = rv.ToString() }
-                : new JsonObject { ["resourceVersion"] = rv.ToString(), ["continue"] = next },
-            ["items"] = items,
-        };
-        await Json(context, 200, list);
+        body.WriteByte((byte)']');
+        var metadata = next is null
+            ? new JsonObject { ["resourceVersion"] = rv.ToString() }
+            : new JsonObject { ["resourceVersion"] = rv.ToString(), ["continue"] = next };
+        var head = Encoding.UTF8.GetBytes($"{{\"kind\":\"{resource.Kind}List\",\"apiVersion\":\"{resource.ApiVersion}\",\"metadata\":{metadata.ToJsonString()},\"items\":");
+        var whole = new byte[head.Length + body.Length + 1];
+        head.CopyTo(whole, 0);
+        body.GetBuffer().AsSpan(0, (int)body.Length).CopyTo(whole.AsSpan(head.Length));
+        whole[^1] = (byte)'}';
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await Write(context, whole, context.RequestAborted);
     }
 
     private async Task WatchAsync(HttpContext context, Resource resource, string? ns)
     {
         var from = long.TryParse(context.Request.Query["resourceVersion"], out var v) ? v : 0;
+        if (!TrySelector(context.Request.Query["labelSelector"].ToString(), out var selector, out var problem))
+        {
+            await Status(context, 400, "BadRequest", problem);
+            return;
+        }
+
         var timeout = int.TryParse(context.Request.Query["timeoutSeconds"], out var t) ? TimeSpan.FromSeconds(t) : TimeSpan.FromMinutes(10);
         if (from < CompactedBelow)
         {
@@ -382,7 +462,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             if (GoneAsErrorEvent)
             {
                 context.Response.ContentType = "application/json";
-                await Write(context, Line("ERROR", status), context.RequestAborted);
+                await Write(context, Encoding.UTF8.GetBytes(Line("ERROR", status)), context.RequestAborted);
             }
             else
             {
@@ -398,14 +478,14 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
-        var watch = new Watch(resource.Path, ns, Channel.CreateUnbounded<string>(), new CancellationTokenSource());
+        var watch = new Watch(resource.Path, ns, selector, Channel.CreateUnbounded<byte[]>(), new CancellationTokenSource());
         lock (gate)
         {
-            foreach (var (rv, objectNamespace, line) in resource.Log)
+            foreach (var change in resource.Log)
             {
-                if (rv > from && (ns is null || ns == objectNamespace))
+                if (change.Rv > from && (ns is null || ns == change.Namespace))
                 {
-                    watch.Events.Writer.TryWrite(line);
+                    watch.Send(change);
                 }
             }
 
@@ -441,25 +521,20 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
-    private static bool Matches(JsonObject obj, string selector)
+    private static bool TrySelector(string text, out FakeLabelSelector selector, out string problem)
     {
-        if (string.IsNullOrEmpty(selector))
+        try
         {
+            selector = FakeLabelSelector.Parse(text);
+            problem = string.Empty;
             return true;
         }
-
-        var labels = obj["metadata"]?["labels"]?.AsObject();
-        foreach (var term in selector.Split(','))
+        catch (FormatException e)
         {
-            var eq = term.IndexOf('=');
-            var key = eq < 0 ? term : term[..eq];
-            if (labels is null || !labels.TryGetPropertyValue(key, out var value) || (eq >= 0 && (string?)value != term[(eq + 1)..]))
-            {
-                return false;
-            }
+            selector = FakeLabelSelector.Everything;
+            problem = e.Message;
+            return false;
         }
-
-        return true;
     }
 
     private static string Line(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
@@ -471,13 +546,12 @@ public sealed class FakeApiServer : IAsyncDisposable
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await Write(context, body.ToJsonString(), context.RequestAborted);
+        await Write(context, Encoding.UTF8.GetBytes(body.ToJsonString()), context.RequestAborted);
     }
 
     /// <summary>Writes whole, or in the pieces <see cref="Chunks"/> asks for, each flushed as its own HTTP chunk.</summary>
-    private async Task Write(HttpContext context, string text, CancellationToken cancellationToken)
+    private async Task Write(HttpContext context, byte[] bytes, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
         if (Chunks is not { } chunks)
         {
             await context.Response.Body.WriteAsync(bytes, cancellationToken);
@@ -495,12 +569,56 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private sealed record Resource(string Path, string Kind, string ApiVersion, bool Namespaced)
     {
-        public SortedDictionary<string, JsonObject> Objects { get; } = new(StringComparer.Ordinal);
+        /// <summary>By <c>namespace/name</c>; <see cref="Keys"/> holds the same keys in order, for paging.</summary>
+        public Dictionary<string, Stored> Objects { get; } = new(StringComparer.Ordinal);
 
-        public List<(long Rv, string? Namespace, string Line)> Log { get; } = [];
+        public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+        public List<Event> Log { get; } = [];
     }
 
-    private sealed record Watch(string Resource, string? Namespace, Channel<string> Events, CancellationTokenSource Aborted);
+    /// <summary>An object as served (UTF-8 JSON), with its namespace and labels for selectors.</summary>
+    private sealed record Stored(byte[] Json, string? Namespace, IReadOnlyDictionary<string, string>? Labels);
+
+    /// <summary>One change, with the labels before and after, so each watch decides what its selector sees of it.</summary>
+    private sealed record Event(long Rv, string? Namespace, string Type, IReadOnlyDictionary<string, string>? Before, IReadOnlyDictionary<string, string>? After, byte[] Object);
+
+    private sealed record Watch(string Resource, string? Namespace, FakeLabelSelector Selector, Channel<byte[]> Events, CancellationTokenSource Aborted)
+    {
+        /// <summary>
+        /// The event as this watch's selector sees it (the API server's watch cache does the same): an object
+        /// that starts matching is ADDED, one that stops matching is DELETED (with its new state), one that
+        /// never matched is not sent.
+        /// </summary>
+        public void Send(Event change)
+        {
+            var type = change.Type switch
+            {
+                "BOOKMARK" => "BOOKMARK",
+                "ADDED" => Selector.Matches(change.After) ? "ADDED" : null,
+                "DELETED" => Selector.Matches(change.Before) ? "DELETED" : null,
+                _ => (Selector.Matches(change.Before), Selector.Matches(change.After)) switch
+                {
+                    (true, true) => "MODIFIED",
+                    (false, true) => "ADDED",
+                    (true, false) => "DELETED",
+                    _ => null,
+                },
+            };
+            if (type is null)
+            {
+                return;
+            }
+
+            var head = Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":");
+            var line = new byte[head.Length + change.Object.Length + 2];
+            head.CopyTo(line, 0);
+            change.Object.CopyTo(line, head.Length);
+            line[^2] = (byte)'}';
+            line[^1] = (byte)'\n';
+            Events.Writer.TryWrite(line);
+        }
+    }
 }
 
 /// <summary>How <see cref="FakeApiServer"/> cuts its responses: fixed sizes, or random sizes from a seed.</summary>
@@ -540,9 +658,12 @@ public static class FakeObjects
     /// finalizers and owner references, <c>status.conditions</c>, and fields no client knows (objects,
     /// arrays, numbers, booleans, nulls). What the object already carries is kept.
     /// </summary>
-    public static JsonObject AsStored(JsonObject obj)
+    public static JsonObject AsStored(JsonObject obj) => StoreInPlace((JsonObject)obj.DeepClone(), obj);
+
+    /// <summary><see cref="AsStored"/> on an object the caller owns (no copy), with the configuration kubectl applied.</summary>
+    internal static JsonObject StoreInPlace(JsonObject stored, JsonObject lastApplied)
     {
-        var stored = (JsonObject)obj.DeepClone();
+        var obj = lastApplied;
         var metadata = stored["metadata"]!.AsObject();
         var name = (string?)metadata["name"] ?? "unnamed";
         var annotations = metadata["annotations"]?.AsObject() ?? new JsonObject();

@@ -4,8 +4,8 @@ namespace WaypointWebhook.Cluster;
 
 /// <summary>
 /// Where some consumers of one kind come from: one label-selected watch (<paramref name="Selector"/> is
-/// the label key it selects on), or, with an empty selector, every consumer of the kind (manifest files,
-/// and Namespaces, derived from the one Namespace watch).
+/// the label key it selects on), or, with an empty selector, every consumer of the kind (manifest files;
+/// Namespaces, derived from the one Namespace watch; ServiceEntries and WorkloadEntries, watched whole).
 /// </summary>
 public readonly record struct ConsumerFeed(SubjectKind Kind, string Selector)
 {

@@ -185,10 +185,14 @@ public sealed class ConsumerTable : IConsumerIndex
         return new ConsumerTable(nextFeeds, targets.ToImmutable(), namespaces.ToImmutable(), count);
     }
 
+    /// <summary>The kind's feeds, by selector: a fixed order, so a tie of versions always goes the same way.</summary>
     private static ResourceTable<EnrollingSubject>[] TablesOf(ImmutableDictionary<ConsumerFeed, ResourceTable<EnrollingSubject>> feeds, SubjectKind kind) =>
-        feeds.Where(f => f.Key.Kind == kind).Select(f => f.Value).ToArray();
+        feeds.Where(f => f.Key.Kind == kind).OrderBy(f => f.Key.Selector, StringComparer.Ordinal).Select(f => f.Value).ToArray();
 
-    /// <summary>The key's consumer as the index files it: the newest copy among the kind's feeds (any, when versions are unknown).</summary>
+    /// <summary>
+    /// The key's consumer as the index files it: the newest copy among the kind's feeds; on a tie (the same
+    /// object seen by both watches, or versions unknown) the first feed's.
+    /// </summary>
     private static EnrollingSubject? Effective(ResourceTable<EnrollingSubject>[] tables, ObjectKey key)
     {
         Versioned<EnrollingSubject>? best = null;

@@ -140,20 +140,30 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
     public void Rbac_grants_only_read_on_what_the_cluster_view_watches(string overlay)
     {
         var role = RenderedManifests.Single(rendered.Overlays[overlay], "ClusterRole", "waypoint-webhook");
-        var granted = new HashSet<(string, string)>();
+        var granted = new HashSet<(string, string, string)>();
         foreach (var rule in role["rules"]!.AsArray())
         {
-            Assert.Equal(["get", "list", "watch"], Strings(rule!["verbs"]).Order());
-            foreach (var group in Strings(rule["apiGroups"]))
+            foreach (var group in Strings(rule!["apiGroups"]))
             {
                 foreach (var resource in Strings(rule["resources"]))
                 {
-                    granted.Add((group, resource));
+                    foreach (var verb in Strings(rule["verbs"]))
+                    {
+                        granted.Add((group, resource, verb));
+                    }
                 }
             }
         }
 
-        Assert.Equal(LiveClusterView.WatchedResources.ToHashSet(), granted);
+        // list+watch on everything the view watches (the cluster state and the consumer index's kinds), get
+        // only on what it confirms: nothing more, nothing less.
+        var expected = LiveClusterView.WatchedResources.SelectMany(r => new[] { (r.Group, r.Resource, "list"), (r.Group, r.Resource, "watch") })
+            .Concat(LiveClusterView.ReadResources.Select(r => (r.Group, r.Resource, "get")))
+            .ToHashSet();
+        Assert.Equal(expected.Order(), granted.Order());
+        Assert.Equal(7, LiveClusterView.WatchedResources.Count);
+        Assert.Contains(("", "pods", "watch"), granted);
+        Assert.DoesNotContain(("", "pods", "get"), granted);
         Assert.DoesNotContain(rendered.Overlays[overlay], o => (string?)o["kind"] is "Role" or "RoleBinding");
         var binding = RenderedManifests.Single(rendered.Overlays[overlay], "ClusterRoleBinding", "waypoint-webhook");
         var deployment = RenderedManifests.Single(rendered.Overlays[overlay], "Deployment", "waypoint-webhook");

@@ -60,7 +60,7 @@ public sealed class ChunkedResponseTests
             }
 
             // Watch events arrive in the same pieces.
-            await Eventually.Until(() => api.ActiveWatches == 3, "the three watches", TimeSpan.FromSeconds(30));
+            await Eventually.Until(() => api.ActiveWatches == view.Resources.Count, "every watch", TimeSpan.FromSeconds(30));
             api.Apply(Gateways, Gateway("team-0", "waypoint", waypointFor: "service"));
             api.Delete(Gateways, "team-1", "waypoint");
             api.Apply(Namespaces, Namespace("team-2", ("team", "moved")));

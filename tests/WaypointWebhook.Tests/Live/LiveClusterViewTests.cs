@@ -64,7 +64,14 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
         Assert.Equal("istio.io/mesh-controller", Now.GetGatewayClass("istio-waypoint")!.ControllerName);
         Assert.Equal("ambient", Now.GetNamespace("default")!.Labels["istio.io/dataplane-mode"]);
         Assert.True(Now.GetGateway("default", "waypoint")!.HasAddresses);
-        Assert.Equal(["namespaces 1", "gatewayclasses 1", "gateways 1"], view.Resources.Select(r => $"{r.Resource} {r.Count}"));
+        Assert.Equal(
+            [
+                "namespaces 1", "gatewayclasses 1", "gateways 1",
+                "services[istio.io/use-waypoint] 0", "services[istio.io/use-waypoint-canary] 0",
+                "pods[istio.io/use-waypoint] 0", "pods[istio.io/use-waypoint-canary] 0",
+                "serviceentries 0", "workloadentries 0",
+            ],
+            view.Resources.Select(r => $"{r.Resource} {r.Count}"));
         Assert.All(view.Resources, r => Assert.NotNull(r.LastEvent));
     }
 
@@ -195,7 +202,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     public async Task Watches_that_end_at_once_back_off_instead_of_looping()
     {
         await StartAndSync();
-        await Eventually.Until(() => api.ActiveWatches == 3, "the three watches", TimeSpan.FromSeconds(10));
+        await Eventually.Until(() => api.ActiveWatches == view.Resources.Count, "every watch", TimeSpan.FromSeconds(10));
         api.WatchesEndAtOnce = true;
         var before = WatchRequests(Gateways);
 
@@ -232,7 +239,7 @@ public sealed class LiveClusterViewTests : IAsyncLifetime
     public async Task Admissions_make_no_API_request_and_survive_heavy_churn()
     {
         await StartAndSync();
-        await Eventually.Until(() => api.ActiveWatches == 3, "the three watches", TimeSpan.FromSeconds(10)); // the caches' own requests, made after the lists
+        await Eventually.Until(() => api.ActiveWatches == view.Resources.Count, "every watch", TimeSpan.FromSeconds(10)); // the caches' own requests, made after the lists
         var handler = new AdmissionHandler(new WaypointPolicy(new PolicyOptions()), view);
         var body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Reviews.PodReview("u", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
         var requestsBefore = api.Requests.Count;

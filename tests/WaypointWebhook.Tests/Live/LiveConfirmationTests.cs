@@ -34,7 +34,7 @@ public sealed class LiveConfirmationTests : IAsyncLifetime
         api.Apply(Gateways, SelectorWaypoint("infra", "shared", "team", "a"));
         view = new LiveClusterView(api.Client(), Fast, NullLoggerFactory.Instance);
         running = view.RunAsync(stop.Token);
-        await Eventually.Until(() => view.IsSynced && api.ActiveWatches == 3, "sync and the three watches", TimeSpan.FromSeconds(10));
+        await Eventually.Until(() => view.IsSynced && api.ActiveWatches == view.Resources.Count, "sync and every watch", TimeSpan.FromSeconds(10));
     }
 
     public async Task DisposeAsync()

@@ -7,8 +7,9 @@ namespace WaypointWebhook.Cluster.Live;
 
 /// <summary>
 /// The production cluster view: reflectors of Namespaces, GatewayClasses and Gateways, and the
-/// label-selected reflectors of the consumer index (Services, Pods, ServiceEntries and WorkloadEntries
-/// carrying <c>istio.io/use-waypoint</c> or <c>istio.io/use-waypoint-canary</c>, one watch per label),
+/// reflectors of the consumer index: Services and Pods label-selected (one watch per waypoint label,
+/// <c>istio.io/use-waypoint</c> and <c>istio.io/use-waypoint-canary</c>), ServiceEntries and WorkloadEntries
+/// whole (their waypoint labels may be where no selector sees them), keeping consumers only,
 /// all writing one <see cref="ClusterStore"/>. Admissions read its snapshot; the only API calls on the
 /// request path are the bounded GETs of <see cref="ConfirmAsync"/>, made only for objects whose absence
 /// could deny (Namespaces and Gateways; consumers are never confirmed).
@@ -24,7 +25,7 @@ public sealed class LiveClusterView : IClusterViewSource
         HandledKinds.Find(HandledKinds.IstioNetworking, "WorkloadEntry")!,
     ];
 
-    /// <summary>The label keys each consumer kind is watched by: an object names a waypoint by one or both.</summary>
+    /// <summary>The label keys Pods and Services are watched by: an object names a waypoint by one or both.</summary>
     public static readonly IReadOnlyList<string> ConsumerSelectors = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointCanary];
 
     /// <summary>What the webhook lists and watches, by (API group, resource): the RBAC in deploy/ grants exactly this.</summary>
@@ -65,14 +66,24 @@ public sealed class LiveClusterView : IClusterViewSource
         var consumers = new List<Reflector<EnrollingSubject>>();
         foreach (var kind in ConsumerKinds)
         {
-            foreach (var selector in ConsumerSelectors)
+            if (kind.Group.Length == 0)
             {
-                IResourceSource<EnrollingSubject> source = kind.Group.Length == 0
-                    ? new CoreConsumerSource(client, kind, selector, reader)
-                    : new CustomObjectSource<EnrollingSubject>(client, kind, o => reader.Read(kind, o), selector);
-                var feed = new ConsumerFeed(kind.Subject, selector);
+                foreach (var selector in ConsumerSelectors)
+                {
+                    var feed = new ConsumerFeed(kind.Subject, selector);
+                    consumers.Add(new Reflector<EnrollingSubject>(
+                        new CoreConsumerSource(client, kind, selector, reader), store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger));
+                }
+            }
+            else
+            {
+                // istiod reads a WorkloadEntry's waypoint from spec.labels under metadata.labels, and a ServiceEntry
+                // endpoint's from the endpoint's own labels: no label selector sees those, so these kinds are
+                // watched whole and only their consumers kept (a cluster has few of them, next to its Pods).
+                var feed = ConsumerFeed.All(kind.Subject);
                 consumers.Add(new Reflector<EnrollingSubject>(
-                    source, store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger));
+                    new CustomObjectSource<EnrollingSubject>(client, kind, o => reader.Read(kind, o)),
+                    store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger));
             }
         }
 
@@ -93,7 +104,7 @@ public sealed class LiveClusterView : IClusterViewSource
 
     public Reflector<GatewayInfo> Gateways { get; }
 
-    /// <summary>The consumer index's reflectors: per kind of <see cref="ConsumerKinds"/>, one per label of <see cref="ConsumerSelectors"/>.</summary>
+    /// <summary>The consumer index's reflectors: Services and Pods one per label of <see cref="ConsumerSelectors"/>, then ServiceEntries and WorkloadEntries.</summary>
     public IReadOnlyList<Reflector<EnrollingSubject>> Consumers { get; }
 
     public bool IsSynced => Namespaces.IsSynced && GatewayClasses.IsSynced && Gateways.IsSynced && Consumers.All(c => c.IsSynced);

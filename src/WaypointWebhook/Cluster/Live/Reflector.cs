@@ -180,6 +180,10 @@ public sealed class Reflector<T>(
                 case WatchEventType.Added or WatchEventType.Modified when change.Item is { } item:
                     store.Update(snapshot => withTable(snapshot, table(snapshot).Upserted(change.Key, item, version), TableChange.Of(change.Key)));
                     break;
+
+                // An object the source's projection does not keep (a ServiceEntry that no longer names a
+                // waypoint, on a watch of them all) is gone from the table as of this event.
+                case WatchEventType.Added or WatchEventType.Modified:
                 case WatchEventType.Deleted:
                     store.Update(snapshot => withTable(snapshot, table(snapshot).Deleted(change.Key, version), TableChange.Of(change.Key)));
                     break;
