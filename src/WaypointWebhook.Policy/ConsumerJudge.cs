@@ -3,25 +3,29 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Policy;
 
 /// <summary>
-/// Judges consumers against one view, once per equivalence class (<see cref="ConsumerClassKey"/>): the reverse
-/// check of a Gateway with 10,000 Pods of a few Deployments costs a few evaluations, not 20,000. One judge per
-/// view and per pass; not shared between threads.
+/// Judges consumers in one or more views (before and after a change), once per equivalence class
+/// (<see cref="ConsumerClassKey"/>): the reverse check of a Gateway with 10,000 Pods of a few Deployments costs a
+/// few evaluations, not 20,000. One judge per pass; not shared between threads.
 /// </summary>
-internal sealed class ConsumerJudge(WaypointPolicy policy, IClusterView view)
+internal sealed class ConsumerJudge(WaypointPolicy policy, params IClusterView[] views)
 {
-    private readonly Dictionary<string, ConsumerState> classes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ConsumerClassKey, ConsumerState[]> classes = [];
 
-    public IClusterView View => view;
-
-    /// <param name="key">The consumer's <see cref="ConsumerClassKey"/>, computed once by callers that judge it in two views.</param>
-    public ConsumerState Judge(EnrollingSubject consumer, string key)
+    /// <summary>How the consumer fares in each view, in the order the views were given.</summary>
+    public ConsumerState[] Judge(EnrollingSubject consumer)
     {
-        if (!classes.TryGetValue(key, out var state))
+        var key = new ConsumerClassKey(consumer);
+        if (!classes.TryGetValue(key, out var states))
         {
-            state = policy.Judge(consumer, view, withMessages: false);
-            classes.Add(key, state);
+            states = new ConsumerState[views.Length];
+            for (var i = 0; i < views.Length; i++)
+            {
+                states[i] = policy.Judge(consumer, views[i], withMessages: false);
+            }
+
+            classes.Add(key, states);
         }
 
-        return state;
+        return states;
     }
 }

@@ -96,8 +96,7 @@ internal static class ReverseCheck
 
     private static void Unbound(WaypointPolicy policy, Change change, Verdict verdict, ref List<Finding>? findings)
     {
-        var before = new ConsumerJudge(policy, change.Before);
-        var after = new ConsumerJudge(policy, change.After);
+        var judge = new ConsumerJudge(policy, change.Before, change.After);
         var groups = new Dictionary<string, ReasonGroup>(StringComparer.Ordinal);
         var order = new List<ReasonGroup>();
         foreach (var consumer in change.Consumers)
@@ -107,8 +106,8 @@ internal static class ReverseCheck
                 continue;
             }
 
-            var key = ConsumerClassKey.Of(consumer);
-            if (!before.Judge(consumer, key).Bound || after.Judge(consumer, key) is not { Exempt: false, Unbinding: { } unbinding })
+            var states = judge.Judge(consumer);
+            if (!states[0].Bound || states[1] is not { Exempt: false, Unbinding: { } unbinding })
             {
                 continue;
             }
