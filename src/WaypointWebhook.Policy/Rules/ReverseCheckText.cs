@@ -49,12 +49,13 @@ internal static class ReverseCheckText
 
     /// <summary>
     /// <c>GatewayClass c: istio.io/waypoint-for=all does not reach 2 Gateways whose label the mutation stamped (ns/a, ns/b): they keep service; …</c>
+    /// (the stamp is the annotation <c>waypoint.istio.io/defaulted</c>, spec section 6).
     /// </summary>
     public static string StampedGateways(string className, string value, IReadOnlyList<string> names, int total, string kept)
     {
         var head = $"GatewayClass {Text.Name(className)}: {WaypointLabels.WaypointFor}={Text.Quote(value)} does not reach {Count(total, "Gateway", "Gateways")} " +
-                   $"whose {WaypointLabels.WaypointFor} the webhook's mutation stamped ({WaypointLabels.DefaultedAnnotation})";
-        var tail = $": they keep {Text.Quote(kept)}; to inherit the class's value remove it: kubectl label gateway -n <ns> <name> {WaypointLabels.WaypointFor}-";
+                   "whose label the mutation stamped";
+        var tail = $": they keep {Text.Quote(kept)}; remove their label to inherit the class's";
         return Fit(ReasonCodes.IgnoredLabel, head, names, total, tail);
     }
 
