@@ -155,7 +155,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 continue;
             }
 
-            if (judge.Judge(consumer)[0].Unbinding is not { } unbinding)
+            if (judge.ClassOf(consumer).In(0).Unbinding is not { } unbinding)
             {
                 continue;
             }

@@ -264,6 +264,23 @@ public sealed class GatewayChangeTests
     }
 
     [Fact]
+    public void Narrowing_a_namespace_waypoint_to_workload_unbinds_the_Namespace_whose_Services_lose_it()
+    {
+        var before = Waypoint("infra", "shared", "all", FromAll);
+        var cluster = Cluster(before, "infra")
+            .Consumer(Namespace("app", Ambient, UseWaypoint("shared"), UseWaypointNamespace("infra")))
+            .Consumer(Namespace("web", Ambient, UseWaypoint("shared"), UseWaypointNamespace("infra")))
+            .Consumer(Pods("app", "p", 1, "shared", "infra"));
+
+        var decision = Warning.Review(Operation.Update, Gateway(Waypoint("infra", "shared", "workload", FromAll)), Gateway(before), cluster);
+
+        // The Pod keeps the waypoint (workload traffic); the Namespaces' Services do not (W9).
+        Assert.Equal(
+            "[UnsupportedTrafficType] this change unbinds 2 Namespaces (app, web): they need service traffic; keep istio.io/waypoint-for=all or move them to another waypoint",
+            Assert.Single(decision.Warnings.Shown()));
+    }
+
+    [Fact]
     public void A_consumer_that_names_the_Gateway_twice_is_counted_once()
     {
         var before = Waypoint("default", "waypoint", "all");

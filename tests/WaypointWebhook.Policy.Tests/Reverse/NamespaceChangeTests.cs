@@ -78,6 +78,25 @@ public sealed class NamespaceChangeTests
     }
 
     [Fact]
+    public void A_label_that_gives_the_namespace_NAMESPACE_visibility_unbinds_its_cross_namespace_ServiceEntries()
+    {
+        var visibility = new Resolution.ServiceEntryVisibility(
+            Resolution.ServiceEntryVisibility.Public,
+            [new Resolution.VisibilityPolicy(Resolution.ServiceEntryVisibility.Namespace, Selecting("visibility", "private").Selector)]);
+        var policy = new WaypointPolicy(new Configuration.PolicyOptions { ServiceEntryVisibility = visibility });
+        var cluster = ReverseFixtures.Cluster(Waypoint("infra", "shared", "all", FromAll), "infra", "app")
+            .Consumer(ServiceEntry("app", "api", [UseWaypoint("shared"), UseWaypointNamespace("infra")]))
+            .Consumer(Service("app", "s", UseWaypoint("shared"), UseWaypointNamespace("infra")));
+
+        var decision = policy.Review(Operation.Update, Namespace("app", Ambient, ("visibility", "private")), Namespace("app", Ambient), cluster);
+
+        // The Service is not a ServiceEntry: visibility does not apply to it.
+        Assert.Equal(
+            "[CrossNamespaceWaypointForbidden] this change unbinds 1 ServiceEntry in app (app/api): ServiceEntries with NAMESPACE visibility may not use a waypoint in another namespace; give them one in their own",
+            Assert.Single(decision.Warnings.Shown()));
+    }
+
+    [Fact]
     public void A_Namespace_update_that_keeps_its_labels_runs_no_reverse_check()
     {
         var same = Namespace("app", Ambient, Team);
