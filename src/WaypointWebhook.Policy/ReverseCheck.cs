@@ -96,8 +96,8 @@ internal static class ReverseCheck
 
     private static void Unbound(WaypointPolicy policy, Change change, Verdict verdict, ref List<Finding>? findings)
     {
-        var before = new ConsumerJudge(policy, change.Before);
-        var after = new ConsumerJudge(policy, change.After);
+        // After first: a class the change leaves bound (most, for most changes) needs no judging before it.
+        var judge = new ConsumerJudge(policy, change.After, change.Before);
         var groups = new Dictionary<string, ReasonGroup>(StringComparer.Ordinal);
         var order = new List<ReasonGroup>();
         foreach (var consumer in change.Consumers)
@@ -107,8 +107,8 @@ internal static class ReverseCheck
                 continue;
             }
 
-            var key = ConsumerClassKey.Of(consumer);
-            if (!before.Judge(consumer, key).Bound || after.Judge(consumer, key) is not { Exempt: false, Unbinding: { } unbinding })
+            var consumerClass = judge.ClassOf(consumer);
+            if (consumerClass.In(0) is not { Exempt: false, Unbinding: { } unbinding } || !consumerClass.In(1).Bound)
             {
                 continue;
             }

@@ -31,7 +31,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
     {
         var findings = new List<Finding>();
         var controllerMade = IsControllerMade(subject);
-        Evaluate(subject, null, view, suppressMessages: null, (finding, _, _) => findings.Add(controllerMade ? finding.AsWarning() : finding));
+        Evaluate(subject, null, view, suppressMessages: null, outcome => findings.Add(controllerMade ? outcome.Finding.AsWarning() : outcome.Finding));
         return findings;
     }
 
@@ -75,8 +75,9 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 var staysDeny = mayDeny && (operation != Operation.Update || changed);
                 return (staysDeny ? denials?.Count >= AnswerBounds.MaxDenialsShown : warningsFull, warningsFull);
             },
-            (finding, endpointsChanged, _) =>
+            outcome =>
             {
+                var (finding, endpointsChanged, _, _, _) = outcome;
                 var deny = finding.Verdict == Verdict.Deny
                            && mayDeny
                            && (operation != Operation.Update || (endpointsChanged ?? ChangeDetector.Changed(finding, subject, oldSubject)));
@@ -141,7 +142,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// finding that says why, sorted by namespace, name and kind: the one evaluation path of <c>GET /unbound</c>,
     /// the unbound-consumers gauge and <c>analyze</c>. Consumers in excluded namespaces and exempt objects are not
     /// judged. Consumers alike but for their name are judged once (<see cref="ConsumerClassKey"/>); each unbound
-    /// one's message is its own finding's, from the same rules.
+    /// one's message is its own finding's, written by the same rule for it.
     /// </summary>
     public IReadOnlyList<UnboundConsumer> Audit(IClusterView view)
     {
@@ -154,15 +155,14 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 continue;
             }
 
-            if (judge.Judge(consumer, ConsumerClassKey.Of(consumer)).Unbinding is not { } unbinding)
+            if (judge.ClassOf(consumer).In(0).Unbinding is not { } unbinding)
             {
                 continue;
             }
 
-            // The class's verdict is the object's; its message names the object, so it comes from the object's
-            // own evaluation (the same rules, the same message path as an admission of it).
-            var message = Judge(consumer, view, withMessages: true).Unbinding?.Finding.Message ?? unbinding.Finding.Message;
-            unbound.Add(new UnboundConsumer(consumer.Object, consumer.Kind, unbinding.Reason, unbinding.Rule, message));
+            // The class's verdict is the object's; its message names the object: the rule's own message, written
+            // for the object, when it is first read (the gauge reads none of them, a 100,000-line /unbound all).
+            unbound.Add(new UnboundConsumer(consumer.Object, consumer.Kind, unbinding.Reason, unbinding.Rule, () => unbinding.MessageFor(consumer)));
         }
 
         unbound.Sort(static (a, b) =>
@@ -187,11 +187,12 @@ public sealed class WaypointPolicy(PolicyOptions options)
         }
 
         Unbinding? first = null;
-        void Take(Finding finding, bool? changed, Enrollment? enrollment)
+        void Take(RuleOutcome outcome)
         {
+            var finding = outcome.Finding;
             if (UnbindingRules.Unbinds(finding) && (first is null || UnbindingRules.Rank(finding.Rule) < UnbindingRules.Rank(first.Rule)))
             {
-                first = new Unbinding(finding, enrollment?.Needs ?? TrafficNeed.Service);
+                first = new Unbinding(finding, outcome.Enrollment?.Needs ?? TrafficNeed.Service, outcome.Check as EnrollmentCheck, outcome.Compose);
             }
         }
 
@@ -240,7 +241,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <paramref name="suppressMessages"/> says so, findings come without messages.
     /// </summary>
     /// <param name="suppressMessages">For a group of endpoints, given whether they changed: whether its deny and its warn findings need no message.</param>
-    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<Finding, bool?, Enrollment?> collect)
+    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<RuleOutcome> collect)
     {
         var classes = new WaypointClasses(options.WaypointControllers, options.WaypointClassNames, view);
         switch (subject)
@@ -282,7 +283,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
 
     /// <param name="suppress">Whether deny and warn findings need no message; null: they all do (object-level checks are few).</param>
     /// <param name="enrollment">The enrollment the check judged (null for a Gateway or GatewayClass): the traffic it needs.</param>
-    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, (bool Deny, bool Warn)? suppress, Action<Finding, bool?, Enrollment?> collect, bool? changed, Enrollment? enrollment)
+    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, (bool Deny, bool Warn)? suppress, Action<RuleOutcome> collect, bool? changed, Enrollment? enrollment)
     {
         FluentValidation.Results.ValidationResult result;
         if (suppress is { } which && (which.Deny || which.Warn))
@@ -299,7 +300,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
 
         foreach (var failure in result.Errors)
         {
-            collect(failure.ToFinding(), changed, enrollment);
+            collect(new RuleOutcome(failure.ToFinding(), changed, enrollment, check!, ((FindingTag)failure.CustomState).Compose));
         }
     }
 }

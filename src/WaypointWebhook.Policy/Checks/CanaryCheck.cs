@@ -62,12 +62,25 @@ public sealed class CanaryCheck
     public BindingFailure? Failure { get; private set; }
 
     /// <summary>The label set the canary was read from: the subject's field, or the namespace's.</summary>
-    public string Source { get; private init; } = string.Empty;
+    public string Source { get; private set; } = string.Empty;
 
     /// <summary>How messages quote the canary: <c>istio.io/use-waypoint-canary=v2 (istio.io/use-waypoint-canary-namespace=infra)</c>.</summary>
     public string Reference => HasNamespaceKey
         ? $"{WaypointLabels.UseWaypointCanary}={Text.Quote(Value)} ({WaypointLabels.UseWaypointCanaryNamespace}={Text.Quote(NamespaceValue)})"
         : $"{WaypointLabels.UseWaypointCanary}={Text.Quote(Value)}";
+
+    /// <summary>This canary for another consumer of the same class: an own canary's source names the consumer.</summary>
+    internal CanaryCheck For(EnrollingSubject member)
+    {
+        if (Inherited)
+        {
+            return this;
+        }
+
+        var canary = (CanaryCheck)MemberwiseClone();
+        canary.Source = member.Object.ToString();
+        return canary;
+    }
 
     /// <param name="hasPrimary">Whether the subject has a primary reference, valid or not.</param>
     /// <param name="primaryBinds">Whether the subject's primary (own or inherited) binds without a finding.</param>

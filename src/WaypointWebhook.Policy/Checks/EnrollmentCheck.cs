@@ -24,7 +24,7 @@ public sealed class EnrollmentCheck
         ConsumerNamespace = subject.ConsumerNamespace ?? string.Empty;
     }
 
-    public EnrollingSubject Subject { get; }
+    public EnrollingSubject Subject { get; private set; }
 
     public Enrollment Enrollment { get; }
 
@@ -73,6 +73,23 @@ public sealed class EnrollmentCheck
 
     /// <summary>How messages name the object, with the ServiceEntry endpoint when it is one.</summary>
     public string Who => Enrollment.IsObjectLevel ? Subject.Object.ToString() : $"{Subject.Object} {Enrollment.Labels.Field}";
+
+    /// <summary>
+    /// This check for another consumer of the same equivalence class (the same kind, namespace, read labels and
+    /// annotations; only the name differs): what <see cref="Create"/> would compute for it, without resolving again.
+    /// </summary>
+    internal EnrollmentCheck For(EnrollingSubject member)
+    {
+        if (ReferenceEquals(member, Subject))
+        {
+            return this;
+        }
+
+        var check = (EnrollmentCheck)MemberwiseClone();
+        check.Subject = member;
+        check.Canary = Canary?.For(member);
+        return check;
+    }
 
     /// <summary>
     /// A message about the waypoint the check resolved to. The rule's condition already holds only for a

@@ -47,11 +47,14 @@ public static class FindingRuleExtensions
         Func<T, Verdict> verdict,
         Func<T, string> field,
         Func<T, string> scope,
-        Func<T, string> message) =>
-        rule.WithErrorCode(reason)
+        Func<T, string> message)
+    {
+        var compose = Composer(message);
+        return rule.WithErrorCode(reason)
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId, field(x), scope(x), MessageFor(x, verdict(x), message)))
+            .WithState(x => new FindingTag(ruleId, field(x), scope(x), MessageFor(x, verdict(x), message), Compose: compose))
             .WithMessage(NoTemplate);
+    }
 
     /// <summary>A rule whose id and reason code depend on the object: the failure it reports (W12, C3/C4).</summary>
     public static IRuleBuilderOptions<T, TProperty> Reports<T, TProperty>(
@@ -61,11 +64,17 @@ public static class FindingRuleExtensions
         Func<T, Verdict> verdict,
         Func<T, string> field,
         Func<T, string> scope,
-        Func<T, string> message) =>
-        rule.WithErrorCode("-")
+        Func<T, string> message)
+    {
+        var compose = Composer(message);
+        return rule.WithErrorCode("-")
             .WithSeverity(x => verdict(x) == Verdict.Deny ? Severity.Error : Severity.Warning)
-            .WithState(x => new FindingTag(ruleId(x), field(x), scope(x), MessageFor(x, verdict(x), message), reason(x)))
+            .WithState(x => new FindingTag(ruleId(x), field(x), scope(x), MessageFor(x, verdict(x), message), reason(x), compose))
             .WithMessage(NoTemplate);
+    }
+
+    /// <summary>The rule's message function over any check of its kind (one delegate per rule, made when the rules are built).</summary>
+    private static Func<object, string> Composer<T>(Func<T, string> message) => check => message((T)check);
 
     /// <summary>An enrollment rule: its field is a label of the enrollment, its scope the enrollment's labels.</summary>
     public static IRuleBuilderOptions<EnrollmentCheck, TProperty> Reports<TProperty>(

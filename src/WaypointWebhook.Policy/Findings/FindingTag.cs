@@ -9,4 +9,8 @@ namespace WaypointWebhook.Policy.Findings;
 /// formats as a template: a user value such as <c>p-{PropertyName}</c> inside it would be substituted.
 /// </param>
 /// <param name="Reason">The reason code when it depends on the object (W12, C3: the reason of the failure); else FluentValidation's ErrorCode.</param>
-public sealed record FindingTag(string Rule, string Field, string Scope, string Message = "", string? Reason = null);
+/// <param name="Compose">
+/// The rule's message function, for a check of the same kind: the audit writes each consumer's message by applying
+/// it to the check of its class retargeted at the consumer, instead of running every rule again per consumer.
+/// </param>
+public sealed record FindingTag(string Rule, string Field, string Scope, string Message = "", string? Reason = null, Func<object, string>? Compose = null);

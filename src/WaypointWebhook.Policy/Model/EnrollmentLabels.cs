@@ -33,10 +33,31 @@ public sealed class EnrollmentLabels
     /// <summary>The path of the labels map that names this enrollment, e.g. <c>spec.endpoints[2].labels</c>.</summary>
     public string Field => primaryField;
 
+    // Only a WorkloadEntry has a fallback map: everything else skips its lookup (the consumer index compares
+    // 100,000 Pods' labels by these).
     public string? Get(string key) =>
-        primary.TryGetValue(key, out var value) ? value : fallback.GetValueOrDefault(key);
+        primary.TryGetValue(key, out var value) ? value : fallback.Count == 0 ? null : fallback.GetValueOrDefault(key);
 
-    public bool Has(string key) => primary.ContainsKey(key) || fallback.ContainsKey(key);
+    public bool Has(string key) => primary.ContainsKey(key) || (fallback.Count > 0 && fallback.ContainsKey(key));
+
+    /// <summary>The value of <paramref name="key"/> and the labels map it comes from (<see cref="Field"/> or the fallback's), without allocating.</summary>
+    public bool TryGet(string key, out string value, out string field)
+    {
+        if (primary.TryGetValue(key, out value!))
+        {
+            field = primaryField;
+            return true;
+        }
+
+        if (fallback.Count > 0 && fallback.TryGetValue(key, out value!))
+        {
+            field = fallbackField ?? primaryField;
+            return true;
+        }
+
+        field = primaryField;
+        return false;
+    }
 
     /// <summary>The field a finding about <paramref name="key"/> points at.</summary>
     public string FieldFor(string key) =>

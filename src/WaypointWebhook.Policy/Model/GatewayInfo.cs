@@ -19,11 +19,12 @@ public sealed record GatewayInfo(
 {
     public string? WaypointFor => Labels.GetValueOrDefault(WaypointLabels.WaypointFor);
 
-    /// <summary>Whether its <c>istio.io/waypoint-for</c> is the mutation's stamp: the label is there and the annotation names it.</summary>
+    /// <summary>
+    /// Whether its <c>istio.io/waypoint-for</c> is the mutation's stamp: the label is there and the annotation names it, as
+    /// spec section 6 spells it (<c>waypoint-for</c>) or by the label's full key (what the mutation of this repository writes).
+    /// </summary>
     public bool WaypointForStamped =>
-        WaypointFor is not null
-        && Defaulted is { } defaulted
-        && defaulted.Split(',').Any(part => part.Trim() == WaypointLabels.WaypointFor);
+        WaypointFor is not null && Defaulted is WaypointLabels.DefaultedWaypointFor or WaypointLabels.WaypointFor;
 
     public override string ToString() => $"{Namespace}/{Name}";
 }

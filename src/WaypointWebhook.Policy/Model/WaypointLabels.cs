@@ -28,6 +28,9 @@ public static class WaypointLabels
     /// <summary>Annotation the mutation writes beside the <c>istio.io/waypoint-for</c> it stamps (spec section 6).</summary>
     public const string DefaultedAnnotation = "waypoint.istio.io/defaulted";
 
+    /// <summary>The value of <see cref="DefaultedAnnotation"/> that names the stamped label, as spec section 6 spells it.</summary>
+    public const string DefaultedWaypointFor = "waypoint-for";
+
     /// <summary>The exact value that opts an object out of its namespace's waypoint.</summary>
     public const string OptOut = "none";
     public const string Ambient = "ambient";

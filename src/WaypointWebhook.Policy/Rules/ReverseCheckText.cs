@@ -49,12 +49,13 @@ internal static class ReverseCheckText
 
     /// <summary>
     /// <c>GatewayClass c: istio.io/waypoint-for=all does not reach 2 Gateways whose label the mutation stamped (ns/a, ns/b): they keep service; …</c>
+    /// (the stamp is the annotation <c>waypoint.istio.io/defaulted</c>, spec section 6).
     /// </summary>
     public static string StampedGateways(string className, string value, IReadOnlyList<string> names, int total, string kept)
     {
         var head = $"GatewayClass {Text.Name(className)}: {WaypointLabels.WaypointFor}={Text.Quote(value)} does not reach {Count(total, "Gateway", "Gateways")} " +
-                   $"whose {WaypointLabels.WaypointFor} the webhook's mutation stamped ({WaypointLabels.DefaultedAnnotation})";
-        var tail = $": they keep {Text.Quote(kept)}; to inherit the class's value remove it: kubectl label gateway -n <ns> <name> {WaypointLabels.WaypointFor}-";
+                   "whose label the mutation stamped";
+        var tail = $": they keep {Text.Quote(kept)}; remove their label to inherit the class's";
         return Fit(ReasonCodes.IgnoredLabel, head, names, total, tail);
     }
 
@@ -62,27 +63,33 @@ internal static class ReverseCheckText
     public static string NameOf(ObjectRef reference) =>
         reference.Namespace is null ? reference.Name : $"{reference.Namespace}/{reference.Name}";
 
-    /// <summary>The fix for each reason: what the change took away, and how to keep or replace it.</summary>
-    private static string Fix(string reason, IReadOnlySet<TrafficNeed> needs) => reason switch
+    /// <summary>
+    /// The fix for each reason but the traffic type's (which names the traffic they need): what the change took
+    /// away, and how to keep or replace it. A table, not a switch: a switch over this many strings makes the
+    /// compiler emit a hashing helper outside the policy's namespaces.
+    /// </summary>
+    private static readonly Dictionary<string, string> Fixes = new(StringComparer.Ordinal)
     {
-        ReasonCodes.UnsupportedTrafficType =>
-            $"they need {Needs(needs)} traffic; keep {WaypointLabels.WaypointFor}=all or move them to another waypoint",
-        ReasonCodes.AttachmentDenied =>
+        [ReasonCodes.AttachmentDenied] =
             "the waypoint's allowedRoutes no longer admit their namespace; admit it (from: All, or a Selector that matches it) or move them to another waypoint",
-        ReasonCodes.NotAWaypoint =>
+        [ReasonCodes.NotAWaypoint] =
             "their Gateway is no longer a waypoint; keep a waypoint class (istio-waypoint) or move them to another waypoint",
-        ReasonCodes.WaypointIsNotReady =>
+        [ReasonCodes.WaypointIsNotReady] =
             "their waypoint would no longer exist or be programmed; keep it or move them to another waypoint",
-        ReasonCodes.NotInAmbient =>
+        [ReasonCodes.NotInAmbient] =
             $"their namespace leaves ambient mode and ztunnel no longer captures their traffic; keep {WaypointLabels.DataplaneMode}=ambient",
-        ReasonCodes.CrossNamespaceWaypointForbidden =>
+        [ReasonCodes.CrossNamespaceWaypointForbidden] =
             "ServiceEntries with NAMESPACE visibility may not use a waypoint in another namespace; give them one in their own",
-        ReasonCodes.WaypointMissing =>
+        [ReasonCodes.WaypointMissing] =
             "these ServiceEntries need a waypoint (wildcard host or connect strategy); keep one bound",
-        ReasonCodes.InvalidLabelValue =>
+        [ReasonCodes.InvalidLabelValue] =
             $"the {WaypointLabels.UseWaypoint} they inherit is not a valid reference; fix the Namespace's label or give them their own",
-        _ => "keep their waypoint as it was or move them to another waypoint",
     };
+
+    private static string Fix(string reason, IReadOnlySet<TrafficNeed> needs) =>
+        reason == ReasonCodes.UnsupportedTrafficType
+            ? $"they need {Needs(needs)} traffic; keep {WaypointLabels.WaypointFor}=all or move them to another waypoint"
+            : Fixes.GetValueOrDefault(reason) ?? "keep their waypoint as it was or move them to another waypoint";
 
     private static string Needs(IReadOnlySet<TrafficNeed> needs) =>
         needs.Contains(TrafficNeed.Service) && needs.Contains(TrafficNeed.Workload) ? "service and workload"
