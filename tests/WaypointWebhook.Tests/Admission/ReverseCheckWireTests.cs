@@ -148,7 +148,6 @@ public sealed class ReverseCheckWireTests
         var response = ResponseOf(Handle(ClassReview("UPDATE", ConsumerCluster.WaypointClass("workload"), ConsumerCluster.WaypointClass("all"))));
 
         Assert.True((bool)response["allowed"]!);
-        // The warning as the API server keeps it: cut at 256 characters (spec section 8).
         Assert.Equal([ExpectedStamped], Warnings(response));
     }
 
@@ -199,7 +198,7 @@ public sealed class ReverseCheckWireTests
     private const string ExpectedClassDeletion = ExpectedClassNarrowing;
 
     private const string ExpectedStamped =
-        "[IgnoredLabel] GatewayClass istio-waypoint: istio.io/waypoint-for=workload does not reach 1 Gateway whose istio.io/waypoint-for the webhook's mutation stamped (waypoint.istio.io/defaulted) (…): they keep service; to inherit the class's value remove it: ku…";
+        "[IgnoredLabel] GatewayClass istio-waypoint: istio.io/waypoint-for=workload does not reach 1 Gateway whose label the mutation stamped (default/stamped): they keep service; remove their label to inherit the class's";
 
     private const string ExpectedLabelRemoval =
         "[AttachmentDenied] this change unbinds 1 Pod in app (app/a1): the waypoint's allowedRoutes no longer admit their namespace; admit it (from: All, or a Selector that matches it) or move them to another waypoint";
