@@ -3,10 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Audit;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Objects;
 using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Configuration;
 using WaypointWebhook.Testing;
@@ -30,13 +32,22 @@ public static class ReverseBenchmark
         var auditPods = args.Length > 0 ? int.Parse(args[0]) : 100_000;
         var seconds = args.Length > 1 ? int.Parse(args[1]) : 10;
         var churnPods = args.Length > 2 ? int.Parse(args[2]) : 20_000;
-        if (Environment.GetEnvironmentVariable("REVERSE_BENCH_ONLY") is not "churn")
+        // REVERSE_BENCH_ONLY=reverse|audit|churn runs one of the three.
+        var only = Environment.GetEnvironmentVariable("REVERSE_BENCH_ONLY");
+        if (only is null or "reverse")
         {
             ReverseCheck(10_000);
+        }
+
+        if (only is null or "audit")
+        {
             Audit(auditPods);
         }
 
-        await ChurnAsync(churnPods, seconds);
+        if (only is null or "churn")
+        {
+            await ChurnAsync(churnPods, seconds);
+        }
         return 0;
     }
 
@@ -55,11 +66,18 @@ public static class ReverseBenchmark
         var body = new ReadOnlySequence<byte>(GatewayUpdate(ns));
 
         var outcome = (Answered)handler.HandleAsync(body, AdmissionEndpoint.Validate, CancellationToken.None).AsTask().Result;
+        var processor = Process.GetCurrentProcess().TotalProcessorTime;
         var samples = Measure(300, () => handler.HandleAsync(body, AdmissionEndpoint.Validate, CancellationToken.None).AsTask().Wait());
+        var cpuPerAdmission = (Process.GetCurrentProcess().TotalProcessorTime - processor).TotalMilliseconds / 320;
+        var policy = new WaypointPolicy(new PolicyOptions());
+        var update = SubjectReader.Read(HandledKinds.Gateway, KubeObjectOf(GatewayUpdate(ns), "object"), ns, "waypoint");
+        var before = SubjectReader.Read(HandledKinds.Gateway, KubeObjectOf(GatewayUpdate(ns), "oldObject"), ns, "waypoint");
+        var policyOnly = Measure(300, () => policy.Review(Operation.Update, update, before, snapshot));
 
         Console.WriteLine($"reverse check: Gateway {ns}/waypoint all -> service, {pods:N0} Pod consumers, {snapshot.Consumers.Count:N0} consumers indexed");
         Console.WriteLine($"  warning: {outcome.Review.Response.Warnings?.FirstOrDefault()}");
-        Console.WriteLine($"  median {Percentile(samples, 0.5):F2} ms, p99 {Percentile(samples, 0.99):F2} ms, max {samples[^1]:F2} ms over {samples.Length} admissions (limit 50 ms)");
+        Console.WriteLine($"  median {Percentile(samples, 0.5):F2} ms, p99 {Percentile(samples, 0.99):F2} ms, max {samples[^1]:F2} ms over {samples.Length} admissions (limit 50 ms); CPU {cpuPerAdmission:F2} ms per admission");
+        Console.WriteLine($"  of which policy.Review alone: median {Percentile(policyOnly, 0.5):F2} ms, p99 {Percentile(policyOnly, 0.99):F2} ms");
     }
 
     /// <summary>A full audit pass over <paramref name="pods"/> Pods, half of them on service-only waypoints (unbound).</summary>
@@ -337,6 +355,9 @@ public static class ReverseBenchmark
         },
         ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "nginx" }) },
     };
+
+    private static KubeObject KubeObjectOf(byte[] review, string field) =>
+        JsonSerializer.Deserialize(JsonNode.Parse(review)!["request"]![field]!.ToJsonString(), ObjectJsonContext.Default.KubeObject)!;
 
     private static byte[] GatewayUpdate(string ns)
     {
