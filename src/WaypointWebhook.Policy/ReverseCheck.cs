@@ -49,6 +49,11 @@ internal static class ReverseCheck
         switch (subject ?? old)
         {
             case GatewaySubject { Gateway: var gateway }:
+                if (subject is GatewaySubject now && old is GatewaySubject { Gateway: var previous } && ChangeDetector.SameForConsumers(now.Gateway, previous))
+                {
+                    return null;
+                }
+
                 var key = new ObjectKey(gateway.Namespace, gateway.Name);
                 return new Change(
                     view.Consumers.Naming(key),
@@ -56,22 +61,29 @@ internal static class ReverseCheck
                     ChangedView.WithGateway(view, key, (subject as GatewaySubject)?.Gateway),
                     subject is null ? _ => "metadata" : GatewayField);
             case GatewayClassSubject { GatewayClass.Name: var name }:
+                // A class is read for its controller, traffic type and binding only (WaypointClasses).
+                if (subject is GatewayClassSubject { GatewayClass: var newClass } && old is GatewayClassSubject { GatewayClass: var oldClass }
+                    && newClass.ControllerName == oldClass.ControllerName && newClass.WaypointFor == oldClass.WaypointFor && newClass.InboundBinding == oldClass.InboundBinding)
+                {
+                    return null;
+                }
+
                 return new Change(
                     ConsumersOfClass(view, name),
                     old is GatewayClassSubject beforeClass ? ChangedView.WithGatewayClass(view, name, beforeClass.GatewayClass) : view,
                     ChangedView.WithGatewayClass(view, name, (subject as GatewayClassSubject)?.GatewayClass),
                     subject is null ? _ => "metadata" : GatewayClassField);
-            case EnrollingSubject { Kind: SubjectKind.Namespace } ns when subject is EnrollingSubject now && old is EnrollingSubject previous:
+            case EnrollingSubject { Kind: SubjectKind.Namespace } ns when subject is EnrollingSubject newNamespace && old is EnrollingSubject oldNamespace:
                 var nsName = ns.Object.Name;
-                if (SameLabels(now, previous))
+                if (SameLabels(newNamespace, oldNamespace))
                 {
                     return null;
                 }
 
                 return new Change(
                     view.Consumers.In(nsName).Where(c => !(c.Kind == SubjectKind.Namespace && c.Object.Name == nsName)),
-                    ChangedView.WithNamespace(view, nsName, NamespaceOf(previous, view)),
-                    ChangedView.WithNamespace(view, nsName, NamespaceOf(now, view)),
+                    ChangedView.WithNamespace(view, nsName, NamespaceOf(oldNamespace, view)),
+                    ChangedView.WithNamespace(view, nsName, NamespaceOf(newNamespace, view)),
                     _ => "metadata.labels");
             default:
                 return null;

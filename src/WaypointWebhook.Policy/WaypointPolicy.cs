@@ -9,7 +9,9 @@ namespace WaypointWebhook.Policy;
 
 /// <summary>
 /// The waypoint policy: pure, no I/O, no clock. <see cref="Evaluate"/> applies every rule as on CREATE;
-/// <see cref="Review"/> adds the operation, exclusion and enforcement semantics of the admission webhook.
+/// <see cref="Review"/> adds the operation, exclusion and enforcement semantics of the admission webhook and the
+/// reverse check of a changed Gateway, GatewayClass or Namespace; <see cref="Audit"/> lists the consumers that are
+/// not bound (spec section 7).
 /// Thread-safe: validators are built once and hold no state.
 /// </summary>
 public sealed class WaypointPolicy(PolicyOptions options)

@@ -96,32 +96,20 @@ internal static class ReverseCheckText
         : needs.Contains(TrafficNeed.Workload) ? TrafficTypes.Workload
         : TrafficTypes.Service;
 
-    /// <summary><c>12 Pods and 1 Service</c>, <c>1 Pod, 2 Services and 3 Namespaces</c>.</summary>
+    /// <summary>
+    /// <c>12 Pods and 1 Service</c>, <c>1 Pod, 2 Services and 3 Namespaces</c>: the consumer kinds in <see cref="Kinds"/>'
+    /// order; a kind an index should not hold (it would be a bug there) still counts, after them.
+    /// </summary>
     private static string Counted(IReadOnlyDictionary<SubjectKind, int> counts)
     {
-        var parts = new List<string>(Kinds.Length);
-        foreach (var (kind, one, many) in Kinds)
-        {
-            if (counts.TryGetValue(kind, out var count) && count > 0)
-            {
-                parts.Add(Count(count, one, many));
-            }
-        }
-
-        foreach (var (kind, count) in counts.OrderBy(c => c.Key))
-        {
-            if (count > 0 && !Kinds.Any(k => k.Kind == kind))
-            {
-                parts.Add(Count(count, kind.ToString(), kind + "s"));
-            }
-        }
-
-        return parts.Count switch
-        {
-            0 => "nothing",
-            1 => parts[0],
-            _ => $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}",
-        };
+        var parts = counts
+            .Where(c => c.Value > 0)
+            .OrderBy(c => Array.FindIndex(Kinds, k => k.Kind == c.Key) is var at and >= 0 ? at : Kinds.Length + (int)c.Key)
+            .Select(c => Array.Find(Kinds, k => k.Kind == c.Key) is { One: not null } forms
+                ? Count(c.Value, forms.One, forms.Many)
+                : Count(c.Value, c.Key.ToString(), c.Key + "s"))
+            .ToList();
+        return parts.Count <= 1 ? parts.FirstOrDefault() ?? "nothing" : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
     }
 
     private static string Count(int count, string one, string many) =>

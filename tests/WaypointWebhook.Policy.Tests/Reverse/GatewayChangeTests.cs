@@ -189,6 +189,32 @@ public sealed class GatewayChangeTests
     }
 
     [Fact]
+    public void Removing_the_ambient_label_of_a_sandwich_gateway_unbinds_its_consumers()
+    {
+        // An ingress-class Gateway is a waypoint only while it is a sandwich (spec section 3).
+        var before = Waypoint("default", "sandwich", "all", className: "istio") with
+        {
+            Labels = new Dictionary<string, string> { ["istio.io/waypoint-for"] = "all", ["istio.io/dataplane-mode"] = "ambient" },
+        };
+        var cluster = Cluster(before, "default").Consumer(Service("default", "s", UseWaypoint("sandwich")));
+
+        var decision = Warning.Review(Operation.Update, Gateway(before with { Labels = new Dictionary<string, string> { ["istio.io/waypoint-for"] = "all" } }), Gateway(before), cluster);
+
+        Assert.StartsWith("[NotAWaypoint] this change unbinds 1 Service in default (default/s)", Assert.Single(decision.Warnings.Shown()));
+    }
+
+    [Fact]
+    public void Renaming_a_listener_unbinds_nothing()
+    {
+        var before = Waypoint("infra", "shared", "all", FromAll);
+        var cluster = Cluster(before, "infra", "app").Consumer(Pods("app", "p", 2, "shared", "infra"));
+
+        var decision = Warning.Review(Operation.Update, Gateway(before with { Listeners = [TestCluster.Hbone with { Name = "renamed", Namespaces = FromAll }] }), Gateway(before), cluster);
+
+        Assert.Same(PolicyDecision.Allow, decision);
+    }
+
+    [Fact]
     public void A_consumer_unbound_before_the_change_is_not_reported()
     {
         // The Pods were never bound (a service-only waypoint); making it accept nothing unbinds the Service only.

@@ -73,6 +73,21 @@ public sealed class GatewayClassChangeTests
     }
 
     [Fact]
+    public void A_binding_on_the_class_that_picks_a_stricter_listener_unbinds_other_namespaces()
+    {
+        var before = Class("all");
+        var cluster = Cluster(before)
+            .Namespace("app", AmbientLabels())
+            .Gateway(Waypoint("default", "shared", null) with { Listeners = [TestCluster.Hbone with { Namespaces = FromAll }, new ListenerInfo("proxy", 15088, "istio.io/PROXY", FromSame)] })
+            .Consumer(Pods("app", "p", 1, "shared", "default"));
+        var after = new GatewayClassSubject(before.GatewayClass with { InboundBinding = "PROXY/15088" });
+
+        var decision = Warning.Review(Operation.Update, after, before, cluster);
+
+        Assert.StartsWith("[AttachmentDenied] this change unbinds 1 Pod in app (app/p-0)", Assert.Single(decision.Warnings.Shown()));
+    }
+
+    [Fact]
     public void Denying_mode_denies_the_class_change()
     {
         var before = Class("all");
