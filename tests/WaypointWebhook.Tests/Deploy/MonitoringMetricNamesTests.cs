@@ -81,6 +81,18 @@ public sealed class MonitoringMetricNamesTests(MonitoringManifests monitoring, M
         }
     }
 
+    [MonitoringPromtoolFact]
+    public void The_webhooks_own_series_pass_promtools_metrics_lint()
+    {
+        // Naming and typing as Prometheus expects (_total counters, base units, no _count on a gauge). The
+        // runtime's meter (system_runtime_*) is left out: its names are .NET's.
+        var own = scrape.Text.Split('\n').Where(l => l.StartsWith(Prefix, StringComparison.Ordinal) || l.StartsWith("# HELP " + Prefix, StringComparison.Ordinal) || l.StartsWith("# TYPE " + Prefix, StringComparison.Ordinal));
+
+        var result = Testing.ProcessRunner.Run(MonitoringPromtoolFactAttribute.Path!, ["check", "metrics"], stdin: string.Join('\n', own) + "\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
     [Fact]
     public void Counters_are_typed_counter_and_the_duration_a_histogram()
     {
