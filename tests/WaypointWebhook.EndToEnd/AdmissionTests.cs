@@ -151,12 +151,12 @@ public sealed class AdmissionTests
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
 
         cluster.OkIn(Service(Ns, "to-delete", "istio.io/use-waypoint: gone"), "apply", "-f", "-");
-        var before = await cluster.MetricSum("waypoint_webhook_admission_requests");
+        var before = await cluster.MetricSum("waypoint_webhook_admission_requests_total");
         var delete = cluster.Kubectl("delete", "service", "-n", Ns, "to-delete");
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.Equal("service \"to-delete\" deleted\n", delete.Output);
         Assert.Equal("", delete.Error);
-        Assert.Equal(before, await cluster.MetricSum("waypoint_webhook_admission_requests"));
-        Assert.Equal(0, await cluster.MetricSum("waypoint_webhook_admission_requests", "operation=\"DELETE\""));
+        Assert.Equal(before, await cluster.MetricSum("waypoint_webhook_admission_requests_total"));
+        Assert.Equal(0, await cluster.MetricSum("waypoint_webhook_admission_requests_total", "operation=\"DELETE\""));
     }
 }

@@ -153,15 +153,15 @@ public sealed class ScopeTests
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         manifest = manifest.Replace("NS", Ns, StringComparison.Ordinal);
-        var validateBefore = await cluster.MetricSum("waypoint_webhook_admission_requests", $"endpoint=\"validate\",kind=\"{kind}\",operation=\"CREATE\"");
-        var mutateBefore = await cluster.MetricSum("waypoint_webhook_admission_requests", $"endpoint=\"mutate\",kind=\"{kind}\",operation=\"CREATE\"");
+        var validateBefore = await cluster.MetricSum("waypoint_webhook_admission_requests_total", $"endpoint=\"validate\",kind=\"{kind}\",operation=\"CREATE\"");
+        var mutateBefore = await cluster.MetricSum("waypoint_webhook_admission_requests_total", $"endpoint=\"mutate\",kind=\"{kind}\",operation=\"CREATE\"");
         var (webhookBefore, apiBefore) = await Calls();
 
         var created = cluster.KubectlIn(manifest, "create", "-f", "-");
         Assert.True(created.ExitCode == exitCode, $"{what}: {created}");
 
-        Assert.Equal(validations, await cluster.MetricSum("waypoint_webhook_admission_requests", $"endpoint=\"validate\",kind=\"{kind}\",operation=\"CREATE\"") - validateBefore);
-        Assert.Equal(mutations, await cluster.MetricSum("waypoint_webhook_admission_requests", $"endpoint=\"mutate\",kind=\"{kind}\",operation=\"CREATE\"") - mutateBefore);
+        Assert.Equal(validations, await cluster.MetricSum("waypoint_webhook_admission_requests_total", $"endpoint=\"validate\",kind=\"{kind}\",operation=\"CREATE\"") - validateBefore);
+        Assert.Equal(mutations, await cluster.MetricSum("waypoint_webhook_admission_requests_total", $"endpoint=\"mutate\",kind=\"{kind}\",operation=\"CREATE\"") - mutateBefore);
         var (webhookAfter, apiAfter) = await Calls();
         Assert.Equal(validations + mutations, webhookAfter - webhookBefore);
         Assert.Equal(validations + mutations, apiAfter - apiBefore);
@@ -171,7 +171,7 @@ public sealed class ScopeTests
     /// <summary>Admission requests answered, by the webhook's count and by the API server's.</summary>
     private async Task<(double Webhook, double ApiServer)> Calls()
     {
-        var webhook = await cluster.MetricSum("waypoint_webhook_admission_requests") + await cluster.MetricSum("waypoint_webhook_bad_requests");
+        var webhook = await cluster.MetricSum("waypoint_webhook_admission_requests_total") + await cluster.MetricSum("waypoint_webhook_bad_requests_total");
         var metrics = cluster.Ok("get", "--raw", "/metrics");
         double api = 0;
         foreach (var line in metrics.Split('\n'))

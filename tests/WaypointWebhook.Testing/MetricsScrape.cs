@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using Prometheus;
 
 namespace WaypointWebhook.Testing;
 
@@ -10,6 +12,28 @@ public static class MetricsScrape
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         return Sum(await http.GetStringAsync($"http://127.0.0.1:{healthPort}/metrics"), series, labelFilter);
+    }
+
+    /// <summary>The text <c>/metrics</c> would answer for a registry, without a server.</summary>
+    public static async Task<string> Text(CollectorRegistry registry)
+    {
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The one line of a series with exactly these labels (as exported: sorted as declared), or null.</summary>
+    public static double? Value(string scrape, string seriesWithLabels)
+    {
+        foreach (var line in scrape.Split('\n'))
+        {
+            if (line.StartsWith(seriesWithLabels + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(seriesWithLabels.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The sum of a series in a scrape's text over its label sets, filtered by a label substring.</summary>

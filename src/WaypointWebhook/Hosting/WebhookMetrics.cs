@@ -1,96 +1,157 @@
-using System.Diagnostics.Metrics;
+using System.Reflection;
+using Prometheus;
 using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster;
+using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Hosting;
 
 /// <summary>
-/// The webhook's instruments (System.Diagnostics.Metrics), exported in Prometheus format on the health
-/// port at <c>/metrics</c> by prometheus-net's meter adapter.
+/// The webhook's metrics, exported in Prometheus text format on the health port at <c>/metrics</c> from
+/// their own <see cref="Registry"/>: prometheus-net's native counters and histogram (counters typed
+/// <c>counter</c>, named <c>_total</c>), plus the runtime's meter (GC, memory, JIT) through its meter adapter.
+/// Recording is an interlocked add on a label child cached per label combination: every label value is
+/// one of a fixed set (a handled kind or <c>other</c>, an operation, a reason code, a cause), so the
+/// children are slots in arrays indexed by those values, created when first used, and the scrape cannot
+/// grow with what clients send. (Measured: ~26 ns per admission for a counter and the histogram, against
+/// ~260 ns through <c>WithLabels</c> and ~170 ns through an OpenTelemetry meter; README "Benchmarks".)
 /// </summary>
 public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
 {
-    public const string MeterName = "waypoint_webhook";
-    public const string DurationName = "admission_duration_seconds";
+    public const string Prefix = "waypoint_webhook_";
 
     /// <summary>0.1 ms to 10 s: a webhook answer is sub-millisecond; the API server gives up at its timeout.</summary>
     public static readonly double[] DurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private readonly Meter meter = new(MeterName);
-    private readonly TaggedCounter requests;
-    private readonly TaggedCounter findings;
-    private readonly TaggedCounter patches;
-    private readonly TaggedCounter badRequests;
-    private readonly Histogram<double> duration;
+    /// <summary>Label values never come from the client as they are: a series per value kept forever would let requests grow the scrape without bound.</summary>
+    public const string OtherLabel = "other";
 
-    public WebhookMetrics(IClusterViewSource viewSource, ServingCertificate certificate, TimeProvider clock)
+    // The bounded label values, each list's index the slot's coordinate. Endpoints follow AdmissionEndpoint.
+    private static readonly string[] Endpoints = ["validate", "mutate"];
+    private static readonly string[] Kinds = [.. Objects.HandledKinds.All.Select(k => k.Kind), OtherLabel];
+    private static readonly string[] Operations = ["CREATE", "UPDATE", "DELETE", "CONNECT", OtherLabel];
+    private static readonly string[] Verdicts = ["allowed", "denied", "warned", "bad_request"];
+    private static readonly string[] Reasons = [.. typeof(ReasonCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!), OtherLabel];
+    private static readonly string[] Causes = Enum.GetNames<RefusalCause>();
+    private static readonly string[] DryRun = ["false", "true"];
+
+    private static readonly Dictionary<string, int> KindIndex = Index(Kinds);
+    private static readonly Dictionary<string, int> OperationIndex = Index(Operations);
+    private static readonly Dictionary<string, int> ReasonIndex = Index(Reasons);
+
+    private readonly IDisposable runtimeMeters;
+
+    private readonly Counter requests;
+    private readonly Counter findings;
+    private readonly Counter patches;
+    private readonly Counter badRequests;
+    private readonly Histogram duration;
+
+    // The cached children, one slot per label combination. Two threads that fill the same empty slot at once
+    // store the same child (WithLabels returns one child per label values), so the race is harmless.
+    private readonly Counter.Child?[] requestChildren = new Counter.Child?[Endpoints.Length * Kinds.Length * Operations.Length * 3 * DryRun.Length];
+    private readonly Counter.Child?[] findingChildren = new Counter.Child?[Endpoints.Length * Kinds.Length * Operations.Length * Reasons.Length * 2];
+    private readonly Counter.Child?[] patchChildren = new Counter.Child?[Kinds.Length];
+    private readonly Counter.Child?[] badRequestChildren = new Counter.Child?[Endpoints.Length * Causes.Length];
+    private readonly Histogram.Child?[] durationChildren = new Histogram.Child?[Endpoints.Length * Verdicts.Length];
+
+    public WebhookMetrics(IClusterViewSource viewSource, ServingCertificate certificate, GracefulShutdown? shutdown, TimeProvider clock)
     {
-        requests = new TaggedCounter(meter, "admission_requests", "Admission requests answered, by endpoint, kind, operation, verdict and dry run.", "endpoint", "kind", "operation", "verdict", "dry_run");
-        findings = new TaggedCounter(meter, "admission_findings", "Findings returned, by endpoint, kind, operation, reason code and verdict.", "endpoint", "kind", "operation", "reason", "verdict");
-        patches = new TaggedCounter(meter, "patches", "JSON patches returned by the mutating endpoint, by kind.", "kind");
-        badRequests = new TaggedCounter(meter, "bad_requests", "Requests that were not a usable AdmissionReview, by endpoint and cause.", "endpoint", "cause");
-        duration = meter.CreateHistogram<double>(DurationName, unit: "s", description: "Time from the request body read to the answer written.");
-        meter.CreateObservableGauge("cluster_objects", () => viewSource.Resources.Select(r => new Measurement<long>(r.Count, new KeyValuePair<string, object?>("resource", r.Resource))), description: "Objects in the cluster view, by resource.");
-        meter.CreateObservableGauge(
-            "cluster_last_event_age_seconds",
-            () => viewSource.Resources.Where(r => r.LastEvent is not null).Select(r => new Measurement<double>((clock.GetUtcNow() - r.LastEvent.GetValueOrDefault()).TotalSeconds, new KeyValuePair<string, object?>("resource", r.Resource))),
-            description: "Seconds since the live cluster view last heard from the API server (list, event or bookmark), by resource.");
-        meter.CreateObservableGauge(
-            "certificate_expiry_seconds",
-            () => certificate.Current is { } current ? [new Measurement<double>((current.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime).TotalSeconds)] : Array.Empty<Measurement<double>>(),
-            description: "Seconds until the serving certificate expires (negative: expired).");
+        var factory = Metrics.WithCustomRegistry(Registry);
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        requests = factory.CreateCounter(Prefix + "admission_requests_total", "Admission requests answered, by endpoint, kind, operation, verdict and dry run.", "endpoint", "kind", "operation", "verdict", "dry_run");
+        findings = factory.CreateCounter(Prefix + "admission_findings_total", "Findings returned, by endpoint, kind, operation, reason code and verdict.", "endpoint", "kind", "operation", "reason", "verdict");
+        patches = factory.CreateCounter(Prefix + "patches_total", "JSON patches returned by the mutating endpoint, by kind.", "kind");
+        badRequests = factory.CreateCounter(Prefix + "bad_requests_total", "Requests refused with a plain-text error (not a usable AdmissionReview, or not answerable now), by endpoint and cause.", "endpoint", "cause");
+        duration = factory.CreateHistogram(Prefix + "admission_duration_seconds", "Time from the request's arrival at the endpoint to the answer written, by endpoint and verdict.", new HistogramConfiguration { LabelNames = ["endpoint", "verdict"], Buckets = DurationBuckets });
+
+        _ = new ScrapedGauge(Registry, Prefix + "cluster_objects", "Objects in the cluster view, by resource.", ["resource"], () => viewSource.Resources.Select(r => (new[] { r.Resource }, (double)r.Count)));
+        _ = new ScrapedGauge(
+            Registry,
+            Prefix + "cluster_last_event_age_seconds",
+            "Seconds since the live cluster view last heard from the API server (list, event or bookmark), by resource.",
+            ["resource"],
+            () => viewSource.Resources.Where(r => r.LastEvent is not null).Select(r => (new[] { r.Resource }, (clock.GetUtcNow() - r.LastEvent.GetValueOrDefault()).TotalSeconds)));
+        _ = new ScrapedGauge(
+            Registry,
+            Prefix + "certificate_expiry_seconds",
+            "Seconds until the serving certificate expires (negative: expired).",
+            () => certificate.Current is { } current ? (current.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime).TotalSeconds : null);
+        _ = new ScrapedGauge(
+            Registry,
+            Prefix + "ready",
+            "1 when /readyz answers ready (cluster view loaded, a serving certificate, not shutting down), else 0.",
+            () => Readiness.IsReady(viewSource, certificate, shutdown) ? 1 : 0);
+
+        // The runtime's own meter, as exported before: its instruments are observable, read at scrape time.
+        runtimeMeters = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = Registry,
+            MetricFactory = factory,
+            InstrumentFilterPredicate = instrument => instrument.Meter.Name == "System.Runtime",
+        });
     }
+
+    /// <summary>What <c>/metrics</c> exports: this instance's own, so servers in one process (tests) do not mix.</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
     public void Record(AdmissionEndpoint endpoint, AdmissionOutcome outcome, TimeSpan elapsed)
     {
-        var endpointName = endpoint == AdmissionEndpoint.Validate ? "validate" : "mutate";
+        var e = (int)endpoint;
         switch (outcome)
         {
             case Answered answered:
-                var kind = KindLabel(answered.Request.Kind);
-                var operation = OperationLabel(answered.Request.Operation);
-                requests.Add(endpointName, kind, operation, answered.Verdict, answered.Request.DryRun ? "true" : "false");
+                var kind = KindIndex.GetValueOrDefault(answered.Request.Kind ?? string.Empty, Kinds.Length - 1);
+                var operation = OperationIndex.GetValueOrDefault(answered.Request.Operation ?? string.Empty, Operations.Length - 1);
+                var verdict = answered.Denials.Count > 0 ? 1 : answered.Warnings.Count > 0 ? 2 : 0;
+                var dryRun = answered.Request.DryRun ? 1 : 0;
+                var slot = (((((e * Kinds.Length) + kind) * Operations.Length) + operation) * 3 + verdict) * 2 + dryRun;
+                (requestChildren[slot] ??= requests.WithLabels(Endpoints[e], Kinds[kind], Operations[operation], Verdicts[verdict], DryRun[dryRun])).Inc();
                 foreach (var finding in answered.Denials)
                 {
-                    findings.Add(endpointName, kind, operation, ReasonLabel(finding.Reason), "denied");
+                    Finding(e, kind, operation, finding.Reason, 1).Inc();
                 }
 
                 foreach (var finding in answered.Warnings)
                 {
-                    findings.Add(endpointName, kind, operation, ReasonLabel(finding.Reason), "warned");
+                    Finding(e, kind, operation, finding.Reason, 2).Inc();
                 }
 
                 if (answered.Patched)
                 {
-                    patches.Add(kind);
+                    (patchChildren[kind] ??= patches.WithLabels(Kinds[kind])).Inc();
                 }
 
-                duration.Record(elapsed.TotalSeconds, new("endpoint", endpointName), new("verdict", answered.Verdict));
+                Duration(e, verdict).Observe(elapsed.TotalSeconds);
                 break;
             case Refused bad:
-                badRequests.Add(endpointName, CauseNames[(int)bad.Cause]);
-                duration.Record(elapsed.TotalSeconds, new("endpoint", endpointName), new("verdict", "bad_request"));
+                var cause = (int)bad.Cause;
+                (badRequestChildren[(e * Causes.Length) + cause] ??= badRequests.WithLabels(Endpoints[e], Causes[cause])).Inc();
+                Duration(e, 3).Observe(elapsed.TotalSeconds);
                 break;
         }
     }
 
-    private static readonly string[] CauseNames = Enum.GetNames<RefusalCause>();
-
-    /// <summary>Label values never come from the client as they are: a series per value kept forever would let requests grow the scrape without bound.</summary>
-    public const string OtherLabel = "other";
-
-    private static readonly HashSet<string> KindNames = new(Objects.HandledKinds.All.Select(k => k.Kind), StringComparer.Ordinal);
-
-    private static readonly HashSet<string> OperationNames = new(["CREATE", "UPDATE", "DELETE", "CONNECT"], StringComparer.Ordinal);
-
     /// <summary>A handled kind, else <c>other</c> (unknown kinds are allowed unread; their names are the client's).</summary>
-    public static string KindLabel(string? kind) => kind is not null && KindNames.TryGetValue(kind, out var known) ? known : OtherLabel;
+    public static string KindLabel(string? kind) => Kinds[KindIndex.GetValueOrDefault(kind ?? string.Empty, Kinds.Length - 1)];
 
-    public static string OperationLabel(string? operation) => operation is not null && OperationNames.TryGetValue(operation, out var known) ? known : OtherLabel;
+    public static string OperationLabel(string? operation) => Operations[OperationIndex.GetValueOrDefault(operation ?? string.Empty, Operations.Length - 1)];
 
-    /// <summary>Reason codes are the policy's constants; anything else (never expected) is <c>other</c>.</summary>
-    public static string ReasonLabel(string reason) =>
-        reason.Length is > 0 and <= 48 && reason.AsSpan().IndexOfAnyExceptInRange('A', 'z') < 0 && !reason.AsSpan().ContainsAny("[\\]^_`") ? reason : OtherLabel;
+    /// <summary>A reason code of the spec (<see cref="ReasonCodes"/>); anything else (never expected) is <c>other</c>.</summary>
+    public static string ReasonLabel(string reason) => Reasons[ReasonIndex.GetValueOrDefault(reason, Reasons.Length - 1)];
 
-    public void Dispose() => meter.Dispose();
+    public void Dispose() => runtimeMeters.Dispose();
+
+    private Counter.Child Finding(int endpoint, int kind, int operation, string reason, int verdict)
+    {
+        var r = ReasonIndex.GetValueOrDefault(reason, Reasons.Length - 1);
+        var slot = (((((endpoint * Kinds.Length) + kind) * Operations.Length) + operation) * Reasons.Length + r) * 2 + verdict - 1;
+        return findingChildren[slot] ??= findings.WithLabels(Endpoints[endpoint], Kinds[kind], Operations[operation], Reasons[r], Verdicts[verdict]);
+    }
+
+    private Histogram.Child Duration(int endpoint, int verdict) =>
+        durationChildren[(endpoint * Verdicts.Length) + verdict] ??= duration.WithLabels(Endpoints[endpoint], Verdicts[verdict]);
+
+    private static Dictionary<string, int> Index(string[] values) =>
+        values.Select((value, i) => (value, i)).ToDictionary(p => p.value, p => p.i, StringComparer.Ordinal);
 }

@@ -14,8 +14,6 @@ namespace WaypointWebhook.Hosting;
 /// </summary>
 public static class WebhookServer
 {
-    private static int metricsConfigured;
-
     /// <summary>The server, in four steps: certificate, services, Kestrel's two ports, then each port's endpoints.</summary>
     public static WebApplication Build(ServeOptions serve, WebhookSettings settings, IClusterViewSource viewSource, IConfiguration configuration, Serilog.ILogger logger)
     {
@@ -27,7 +25,6 @@ public static class WebhookServer
         ConfigureLogging(builder.Logging, builder.Services, logger);
         AddServices(builder.Services, settings, viewSource, certificate);
         ConfigureKestrel(builder.WebHost, serve, settings, certificate);
-        ConfigureMetricsExport();
 
         var app = builder.Build();
         MapEndpoints(app, serve);
@@ -61,7 +58,7 @@ public static class WebhookServer
         // What is told of every admission: the log and the metrics.
         services.AddSingleton<AdmissionLog>();
         services.AddSingleton<IAdmissionObserver>(provider => provider.GetRequiredService<AdmissionLog>());
-        services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton(provider => new WebhookMetrics(viewSource, certificate, provider.GetRequiredService<GracefulShutdown>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAdmissionObserver>(provider => provider.GetRequiredService<WebhookMetrics>());
 
         // What runs beside the requests: the view's watches, certificate reloads, the shutdown delay.
@@ -110,7 +107,7 @@ public static class WebhookServer
             health.UseEndpoints(endpoints =>
             {
                 endpoints.MapHealth();
-                endpoints.MapMetrics();
+                endpoints.MapMetrics("/metrics", endpoints.ServiceProvider.GetRequiredService<WebhookMetrics>().Registry);
                 endpoints.MapUnbound();
             });
         });
@@ -154,25 +151,5 @@ public static class WebhookServer
         // and far above what a slowloris trickle does.
         limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 16 * 1024, gracePeriod: TimeSpan.FromSeconds(2));
         limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 16 * 1024, gracePeriod: TimeSpan.FromSeconds(2));
-    }
-
-    /// <summary>
-    /// Exports our meter and the runtime's (GC, memory) through prometheus-net's meter adapter, with our
-    /// latency buckets. The adapter is started explicitly: the default one does not pick up our meter.
-    /// Counters appear as gauges: prometheus-net's adapter maps every .NET counter so.
-    /// </summary>
-    private static void ConfigureMetricsExport()
-    {
-        if (Interlocked.Exchange(ref metricsConfigured, 1) == 1)
-        {
-            return;
-        }
-
-        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true });
-        MeterAdapter.StartListening(new MeterAdapterOptions
-        {
-            InstrumentFilterPredicate = instrument => instrument.Meter.Name is WebhookMetrics.MeterName or "System.Runtime",
-            ResolveHistogramBuckets = instrument => instrument.Name == WebhookMetrics.DurationName ? WebhookMetrics.DurationBuckets : MeterAdapterOptions.DefaultHistogramBuckets,
-        });
     }
 }

@@ -109,11 +109,11 @@ public sealed class HostileInputTests(CappedServer server) : IClassFixture<Cappe
         Assert.InRange(body.Length, 8_000_000, 8_388_608);
         using var clients = new DisposableList<HttpClient>(Enumerable.Range(0, 40).Select(_ => server.Client()));
 
-        var refused = await MetricsScrape.Sum(server.HealthPort, "waypoint_webhook_bad_requests", "cause=\"OverBudget\"");
+        var refused = await MetricsScrape.Sum(server.HealthPort, "waypoint_webhook_bad_requests_total", "cause=\"OverBudget\"");
         var posts = clients.Items.Select(client => server.Post("/validate", body, client)).ToList();
 
         // The load is in flight once the budget turns one away; the probe is answered meanwhile.
-        await Eventually.Until(async () => await MetricsScrape.Sum(server.HealthPort, "waypoint_webhook_bad_requests", "cause=\"OverBudget\"") > refused, "a review over the budget", TimeSpan.FromSeconds(30));
+        await Eventually.Until(async () => await MetricsScrape.Sum(server.HealthPort, "waypoint_webhook_bad_requests_total", "cause=\"OverBudget\"") > refused, "a review over the budget", TimeSpan.FromSeconds(30));
         await server.AssertProbeAnswered();
         var results = await Task.WhenAll(posts);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +9,6 @@ using WaypointWebhook.Testing;
 namespace WaypointWebhook.Tests.Integration;
 
 /// <summary>An expiring or expired serving certificate is never served silently: a log line and a metric say so.</summary>
-[Collection(SoleMeterCollection.Name)]
 public sealed class CertificateExpiryTests
 {
     /// <summary>The reloader's log over <paramref name="polls"/> polls on a clock the test moves (starting now).</summary>
@@ -70,14 +68,14 @@ public sealed class CertificateExpiryTests
         var certificate = new ServingCertificate(expired.CertificateFile, expired.KeyFile);
         certificate.Load();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var metrics = new WebhookMetrics(ExampleViews.Source(), certificate, clock);
-        using var expiry = new MetricCollector<double>(null, WebhookMetrics.MeterName, "certificate_expiry_seconds");
-        expiry.RecordObservableInstruments();
+        using var metrics = new WebhookMetrics(ExampleViews.Source(), certificate, shutdown: null, clock);
+        var scrape = await MetricsScrape.Text(metrics.Registry);
 
-        // The value exact to this clock, from this certificate, and no other (no other server is running).
+        // The value exact to this clock, from this certificate (the instance's own registry: no other server's).
         var expected = (certificate.Current!.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime).TotalSeconds;
         Assert.InRange(expected, -3 * 86400, -86400);
-        Assert.Equal([expected], expiry.GetMeasurementSnapshot().Select(m => m.Value));
+        Assert.Contains("# TYPE waypoint_webhook_certificate_expiry_seconds gauge\n", scrape, StringComparison.Ordinal);
+        Assert.Equal(expected, MetricsScrape.Value(scrape, "waypoint_webhook_certificate_expiry_seconds")!.Value, 6);
     }
 
     [Fact]

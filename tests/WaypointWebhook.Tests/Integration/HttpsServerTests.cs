@@ -186,6 +186,11 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     [Fact]
     public async Task Metrics_show_requests_findings_patches_bad_requests_view_and_certificate()
     {
+        const string Denied = "waypoint_webhook_admission_requests_total{endpoint=\"validate\",kind=\"Pod\",operation=\"CREATE\",verdict=\"denied\",dry_run=\"false\"}";
+        const string Finding = "waypoint_webhook_admission_findings_total{endpoint=\"validate\",kind=\"Pod\",operation=\"CREATE\",reason=\"UnsupportedTrafficType\",verdict=\"denied\"}";
+        const string DeniedCount = "waypoint_webhook_admission_duration_seconds_count{endpoint=\"validate\",verdict=\"denied\"}";
+        var before = await server.Http.GetStringAsync(new Uri(server.Health, "/metrics"));
+
         await Post("/validate", Json(PodReview("m1", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString()));
         await Post("/mutate", Json(await File.ReadAllTextAsync(RepoPaths.ExampleRequest("gateway-without-traffic-type.json"))));
         await Post("/validate", Json("{"));
@@ -194,13 +199,21 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("waypoint_webhook_admission_requests{dry_run=\"false\",endpoint=\"validate\",kind=\"Pod\",operation=\"CREATE\",verdict=\"denied\"}", text);
-        Assert.Contains("waypoint_webhook_admission_findings{endpoint=\"validate\",kind=\"Pod\",operation=\"CREATE\",reason=\"UnsupportedTrafficType\",verdict=\"denied\"}", text);
-        Assert.Contains("waypoint_webhook_patches{kind=\"Gateway\"}", text);
-        Assert.Contains("waypoint_webhook_bad_requests{cause=\"MalformedJson\",endpoint=\"validate\"}", text);
+
+        // Tests of this class run one after another: the deny above is the only one between the scrapes.
+        Assert.Equal((MetricsScrape.Value(before, Denied) ?? 0) + 1, MetricsScrape.Value(text, Denied));
+        Assert.Equal((MetricsScrape.Value(before, Finding) ?? 0) + 1, MetricsScrape.Value(text, Finding));
+        Assert.Equal((MetricsScrape.Value(before, DeniedCount) ?? 0) + 1, MetricsScrape.Value(text, DeniedCount));
+        Assert.Contains("# TYPE waypoint_webhook_admission_requests_total counter\n", text);
+        Assert.Contains("waypoint_webhook_patches_total{kind=\"Gateway\"}", text);
+        Assert.Contains("waypoint_webhook_bad_requests_total{endpoint=\"validate\",cause=\"MalformedJson\"}", text);
         Assert.Contains("waypoint_webhook_admission_duration_seconds_bucket{endpoint=\"validate\",verdict=\"denied\",le=\"0.0001\"}", text);
         Assert.Contains("waypoint_webhook_cluster_objects{resource=\"gateways\"} 3", text);
+        Assert.Contains("waypoint_webhook_ready 1\n", text);
         Assert.Matches(@"waypoint_webhook_certificate_expiry_seconds \d{6,}", text);
+
+        // The runtime's meter (GC, memory) is exported beside ours, as before.
+        Assert.Contains("\nsystem_runtime_dotnet_gc_collections{", text);
 
         using var onAdmissionPort = await server.Https.GetAsync(new Uri(server.Admission, "/metrics"));
         Assert.Equal(HttpStatusCode.NotFound, onAdmissionPort.StatusCode);
