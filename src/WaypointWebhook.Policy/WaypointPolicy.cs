@@ -31,19 +31,28 @@ public sealed class WaypointPolicy(PolicyOptions options)
     {
         var findings = new List<Finding>();
         var controllerMade = IsControllerMade(subject);
-        Evaluate(subject, null, view, suppressMessages: null, (finding, _) => findings.Add(controllerMade ? finding.AsWarning() : finding));
+        Evaluate(subject, null, view, suppressMessages: null, (finding, _, _) => findings.Add(controllerMade ? finding.AsWarning() : finding));
         return findings;
     }
 
     /// <summary>
-    /// The admission verdict: DELETE and CONNECT, unknown kinds (null subject) and excluded namespaces are
+    /// The admission verdict: CONNECT, unknown kinds (null subject and old subject) and excluded namespaces are
     /// allowed unevaluated; on UPDATE a deny stands only when what it is about changed; enforcement mode
     /// Warn turns every deny into a warning. Findings beyond what an answer shows
     /// (<see cref="AnswerBounds"/>) are counted with their reason and field but get no message.
+    /// On UPDATE of a Gateway, a GatewayClass or a Namespace, the reverse check's findings follow the forward
+    /// rules' (spec section 7); on DELETE the handler passes <paramref name="subject"/> null and the deleted
+    /// Gateway or GatewayClass as <paramref name="oldSubject"/>, and only the reverse check runs. DELETE of
+    /// anything else is allowed.
     /// </summary>
     public PolicyDecision Review(Operation operation, Subject? subject, Subject? oldSubject, IClusterView view)
     {
-        if (subject is null || operation is Operation.Delete or Operation.Connect || IsExcluded(subject))
+        if (operation == Operation.Delete)
+        {
+            return ReviewDelete(oldSubject, view);
+        }
+
+        if (subject is null || operation == Operation.Connect || IsExcluded(subject))
         {
             return PolicyDecision.Allow;
         }
@@ -66,7 +75,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 var staysDeny = mayDeny && (operation != Operation.Update || changed);
                 return (staysDeny ? denials?.Count >= AnswerBounds.MaxDenialsShown : warningsFull, warningsFull);
             },
-            (finding, endpointsChanged) =>
+            (finding, endpointsChanged, _) =>
             {
                 var deny = finding.Verdict == Verdict.Deny
                            && mayDeny
@@ -81,7 +90,124 @@ public sealed class WaypointPolicy(PolicyOptions options)
                 }
             });
 
+        if (operation == Operation.Update && subject is GatewaySubject or GatewayClassSubject or EnrollingSubject { Kind: SubjectKind.Namespace })
+        {
+            AddReverse(subject, oldSubject, view, ref denials, ref warnings);
+        }
+
         return denials is null && warnings is null ? PolicyDecision.Allow : new PolicyDecision(denials ?? [], warnings ?? []);
+    }
+
+    /// <summary>
+    /// DELETE: only a Gateway's or GatewayClass's (given as <paramref name="oldSubject"/>, the object deleted) is
+    /// evaluated, by the reverse check alone: nothing is left to judge of the object itself.
+    /// </summary>
+    private PolicyDecision ReviewDelete(Subject? oldSubject, IClusterView view)
+    {
+        if (oldSubject is not (GatewaySubject or GatewayClassSubject) || IsExcluded(oldSubject))
+        {
+            return PolicyDecision.Allow;
+        }
+
+        List<Finding>? denials = null;
+        List<Finding>? warnings = null;
+        AddReverse(null, oldSubject, view, ref denials, ref warnings);
+        return denials is null && warnings is null ? PolicyDecision.Allow : new PolicyDecision(denials ?? [], warnings ?? []);
+    }
+
+    /// <summary>
+    /// The reverse check's findings (spec section 7). The change under admission causes them by construction, so
+    /// on UPDATE they keep their verdict (no <see cref="ChangeDetector"/>): a deny when <see cref="PolicyOptions.ReverseCheck"/>
+    /// says so and the enforcement mode is Deny, else a warning.
+    /// </summary>
+    private void AddReverse(Subject? subject, Subject? oldSubject, IClusterView view, ref List<Finding>? denials, ref List<Finding>? warnings)
+    {
+        var verdict = options.ReverseCheck == ReverseCheckMode.Deny && options.Enforcement == EnforcementMode.Deny ? Verdict.Deny : Verdict.Warn;
+        foreach (var finding in ReverseCheck.Findings(this, subject, oldSubject, view, verdict) ?? [])
+        {
+            if (finding.Verdict == Verdict.Deny)
+            {
+                (denials ??= []).Add(finding);
+            }
+            else
+            {
+                (warnings ??= []).Add(finding);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every consumer in <c>view.Consumers</c> that istiod does not bind now (<see cref="UnbindingRules"/>), with the
+    /// finding that says why, sorted by namespace, name and kind: the one evaluation path of <c>GET /unbound</c>,
+    /// the unbound-consumers gauge and <c>analyze</c>. Consumers in excluded namespaces and exempt objects are not
+    /// judged. Consumers alike but for their name are judged once (<see cref="ConsumerClassKey"/>); each unbound
+    /// one's message is its own finding's, from the same rules.
+    /// </summary>
+    public IReadOnlyList<UnboundConsumer> Audit(IClusterView view)
+    {
+        var judge = new ConsumerJudge(this, view);
+        var unbound = new List<UnboundConsumer>();
+        foreach (var consumer in view.Consumers.All)
+        {
+            if (consumer.ConsumerNamespace is { } ns && options.ExcludedNamespaces.Contains(ns))
+            {
+                continue;
+            }
+
+            if (judge.Judge(consumer, ConsumerClassKey.Of(consumer)).Unbinding is not { } unbinding)
+            {
+                continue;
+            }
+
+            // The class's verdict is the object's; its message names the object, so it comes from the object's
+            // own evaluation (the same rules, the same message path as an admission of it).
+            var message = Judge(consumer, view, withMessages: true).Unbinding?.Finding.Message ?? unbinding.Finding.Message;
+            unbound.Add(new UnboundConsumer(consumer.Object, consumer.Kind, unbinding.Reason, unbinding.Rule, message));
+        }
+
+        unbound.Sort(static (a, b) =>
+        {
+            var byNamespace = string.CompareOrdinal(a.Object.Namespace, b.Object.Namespace);
+            var byName = byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Object.Name, b.Object.Name);
+            return byName != 0 ? byName : string.CompareOrdinal(a.Object.Kind, b.Object.Kind);
+        });
+        return unbound;
+    }
+
+    /// <summary>
+    /// Whether istiod binds <paramref name="consumer"/> in <paramref name="view"/>: exempt, bound, or the first
+    /// unbinding finding in istiod's order. The findings are read as the rules give them (a controller-made
+    /// object's W6 still says whether the Gateway is certainly no waypoint); without messages unless asked.
+    /// </summary>
+    internal ConsumerState Judge(EnrollingSubject consumer, IClusterView view, bool withMessages)
+    {
+        if (Exemptions.IsExempt(consumer, view))
+        {
+            return ConsumerState.ExemptState;
+        }
+
+        Unbinding? first = null;
+        void Take(Finding finding, bool? changed, Enrollment? enrollment)
+        {
+            if (UnbindingRules.Unbinds(finding) && (first is null || UnbindingRules.Rank(finding.Rule) < UnbindingRules.Rank(first.Rule)))
+            {
+                first = new Unbinding(finding, enrollment?.Needs ?? TrafficNeed.Service);
+            }
+        }
+
+        if (withMessages)
+        {
+            Evaluate(consumer, null, view, null, Take);
+        }
+        else
+        {
+            using (FindingRuleExtensions.SuppressMessages(deny: true, warn: true))
+            {
+                Evaluate(consumer, null, view, static _ => (true, true), Take);
+            }
+        }
+
+        return new ConsumerState(false, first);
     }
 
     private static bool IsControllerMade(Subject subject) => subject is EnrollingSubject { MadeByController: true };
@@ -114,7 +240,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <paramref name="suppressMessages"/> says so, findings come without messages.
     /// </summary>
     /// <param name="suppressMessages">For a group of endpoints, given whether they changed: whether its deny and its warn findings need no message.</param>
-    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<Finding, bool?> collect)
+    private void Evaluate(Subject subject, Subject? old, IClusterView view, Func<bool, (bool Deny, bool Warn)>? suppressMessages, Action<Finding, bool?, Enrollment?> collect)
     {
         var classes = new WaypointClasses(options.WaypointControllers, options.WaypointClassNames, view);
         switch (subject)
@@ -133,29 +259,30 @@ public sealed class WaypointPolicy(PolicyOptions options)
                         continue;
                     }
 
-                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes, old as EnrollingSubject), null, collect, null);
+                    Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, enrollment, options, view, classes, old as EnrollingSubject), null, collect, null, enrollment);
                 }
 
                 if (endpoints is not null)
                 {
                     foreach (var group in EndpointGroups.Group(endpoints, old as EnrollingSubject))
                     {
-                        Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, group.Enrollment, options, view, classes), suppressMessages?.Invoke(group.Changed), collect, group.Changed);
+                        Collect(EnrollmentRules, EnrollmentCheck.Create(enrolling, group.Enrollment, options, view, classes), suppressMessages?.Invoke(group.Changed), collect, group.Changed, group.Enrollment);
                     }
                 }
 
                 break;
             case GatewaySubject gateway:
-                Collect(GatewayRules, new GatewayCheck(gateway.Gateway, classes), null, collect, null);
+                Collect(GatewayRules, new GatewayCheck(gateway.Gateway, classes), null, collect, null, null);
                 break;
             case GatewayClassSubject gatewayClass:
-                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass, options), null, collect, null);
+                Collect(GatewayClassRules, new GatewayClassCheck(gatewayClass.GatewayClass, options), null, collect, null, null);
                 break;
         }
     }
 
     /// <param name="suppress">Whether deny and warn findings need no message; null: they all do (object-level checks are few).</param>
-    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, (bool Deny, bool Warn)? suppress, Action<Finding, bool?> collect, bool? changed)
+    /// <param name="enrollment">The enrollment the check judged (null for a Gateway or GatewayClass): the traffic it needs.</param>
+    private static void Collect<T>(FluentValidation.AbstractValidator<T> rules, T check, (bool Deny, bool Warn)? suppress, Action<Finding, bool?, Enrollment?> collect, bool? changed, Enrollment? enrollment)
     {
         FluentValidation.Results.ValidationResult result;
         if (suppress is { } which && (which.Deny || which.Warn))
@@ -172,7 +299,7 @@ public sealed class WaypointPolicy(PolicyOptions options)
 
         foreach (var failure in result.Errors)
         {
-            collect(failure.ToFinding(), changed);
+            collect(failure.ToFinding(), changed, enrollment);
         }
     }
 }

@@ -12,6 +12,22 @@ public sealed class TestCluster : IClusterView
     private readonly Dictionary<(string, string), GatewayInfo> gateways = new();
     private readonly Dictionary<string, GatewayClassInfo> classes = new();
     private readonly Dictionary<string, NamespaceInfo> namespaces = new();
+    private readonly TestConsumers consumers = new();
+
+    public IConsumerIndex Consumers => consumers;
+
+    /// <summary>Indexes consumers as the live view does: by the Gateways their own labels name, and by namespace.</summary>
+    public TestCluster Consumer(params EnrollingSubject[] subjects)
+    {
+        foreach (var subject in subjects)
+        {
+            consumers.Add(subject);
+        }
+
+        return this;
+    }
+
+    public IEnumerable<GatewayInfo> GatewaysOfClass(string className) => gateways.Values.Where(g => g.ClassName == className);
 
     /// <summary>The classes Istio installs: istio-waypoint (mesh controller) and istio (ingress).</summary>
     public static TestCluster WithIstioClasses() =>
@@ -81,6 +97,30 @@ public sealed class TestCluster : IClusterView
     public GatewayClassInfo? GetGatewayClass(string name) => classes.GetValueOrDefault(name);
 
     public NamespaceInfo? GetNamespace(string name) => namespaces.GetValueOrDefault(name);
+}
+
+/// <summary>An in-memory consumer index: what the live view's keeps, with the same lookups.</summary>
+public sealed class TestConsumers : IConsumerIndex
+{
+    private readonly List<EnrollingSubject> all = [];
+
+    public int Count => all.Count;
+
+    public IEnumerable<EnrollingSubject> All => all;
+
+    public void Add(EnrollingSubject subject)
+    {
+        if (!Resolution.ConsumerTargets.IsConsumer(subject))
+        {
+            throw new ArgumentException($"{subject.Object} names no waypoint: the index would not keep it", nameof(subject));
+        }
+
+        all.Add(subject);
+    }
+
+    public IEnumerable<EnrollingSubject> Naming(ObjectKey gateway) => all.Where(c => Resolution.ConsumerTargets.Of(c).Contains(gateway));
+
+    public IEnumerable<EnrollingSubject> In(string @namespace) => all.Where(c => c.ConsumerNamespace == @namespace);
 }
 
 /// <summary>Builders of subjects, shaped as the wire reader makes them.</summary>

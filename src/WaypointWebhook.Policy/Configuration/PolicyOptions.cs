@@ -32,4 +32,10 @@ public sealed record PolicyOptions
 
     /// <summary>Whether the mutation stamps <c>istio.io/waypoint-for</c> on waypoint Gateways (spec section 6).</summary>
     public bool MutationEnabled { get; init; } = true;
+
+    /// <summary>
+    /// Whether consumers a Gateway, GatewayClass or Namespace change unbinds warn (the default) or deny the change
+    /// (spec section 7). Enforcement mode Warn still turns the deny into a warning.
+    /// </summary>
+    public ReverseCheckMode ReverseCheck { get; init; } = ReverseCheckMode.Warn;
 }

@@ -37,8 +37,16 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             return new Refused(503, RefusalCause.NotReady, "the cluster view is not loaded yet: " + viewSource.Describe(), review.Identity.Uid);
         }
 
+        if (review.Operation == Operation.Delete && endpoint == AdmissionEndpoint.Mutate)
+        {
+            // Nothing to patch on a DELETE; only /validate reports what it unbinds.
+            return Allow(review.Identity);
+        }
+
         var subject = SubjectReader.Read(review.Kind, review.Object, review.Identity.Namespace, review.Identity.Name);
-        var misses = endpoint == AdmissionEndpoint.Validate ? MissFinder.Find(subject, view, policy.Options) : ViewMisses.None;
+
+        // A DELETE's reverse check reads the consumer index alone: no object of the view can be missing for it.
+        var misses = endpoint == AdmissionEndpoint.Validate && review.Operation != Operation.Delete ? MissFinder.Find(subject, view, policy.Options) : ViewMisses.None;
         if (!misses.IsEmpty)
         {
             view = await viewSource.ConfirmAsync(view, misses, cancellationToken).ConfigureAwait(false);
@@ -85,9 +93,18 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         var identity = Identity(request, request.Operation ?? string.Empty);
         var kind = HandledKinds.Find(request.Kind?.Group, request.Kind?.Kind);
-        if (kind is null || operation is Operation.Delete or Operation.Connect)
+        if (kind is null || operation is Operation.Connect || (operation is Operation.Delete && !IsReverseChecked(kind)))
         {
             return (Allow(identity), null);
+        }
+
+        if (operation is Operation.Delete)
+        {
+            // The reverse check judges the Gateway's consumers without it (spec section 7); what is deleted
+            // is in oldObject. An API server before 1.15 sends none: nothing to judge, so nothing to refuse.
+            return request.OldObject is { } deleted
+                ? (null, new AdmissionEnvelope(identity, operation, kind, deleted, deleted))
+                : (Allow(identity), null);
         }
 
         if (request.Object is not { } obj)
@@ -97,6 +114,9 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
         return (null, new AdmissionEnvelope(identity, operation, kind, obj, request.OldObject));
     }
+
+    /// <summary>The kinds whose DELETE can unbind other objects: what the reverse check reads on DELETE.</summary>
+    private static bool IsReverseChecked(HandledKind kind) => kind.Subject is SubjectKind.Gateway or SubjectKind.GatewayClass;
 
     /// <summary>The request's identity; its uid was checked by <see cref="Envelope"/>.</summary>
     private static RequestIdentity Identity(AdmissionRequestHeader request, string operation) =>
@@ -120,8 +140,10 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
 
     private static Answered Validate(WaypointPolicy policy, AdmissionEnvelope review, Subject subject, IClusterView view)
     {
-        var old = review.OldObject is null ? null : SubjectReader.Read(review.Kind, review.OldObject, review.Identity.Namespace, review.Identity.Name);
-        var decision = policy.Review(review.Operation, subject, old, view);
+        // On DELETE the subject read is the deleted object: the policy takes it as the old one, with no new one.
+        var deleting = review.Operation == Operation.Delete;
+        var old = deleting ? subject : review.OldObject is null ? null : SubjectReader.Read(review.Kind, review.OldObject, review.Identity.Namespace, review.Identity.Name);
+        var decision = policy.Review(review.Operation, deleting ? null : subject, old, view);
         var response = new AdmissionResponse { Uid = review.Identity.Uid, Allowed = decision.Allowed };
         if (!decision.Allowed)
         {

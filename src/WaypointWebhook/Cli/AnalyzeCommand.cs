@@ -1,8 +1,9 @@
 using System.CommandLine;
+using WaypointWebhook.Audit;
 using WaypointWebhook.Cluster;
 using WaypointWebhook.Cluster.Live;
-using WaypointWebhook.Hosting;
 using WaypointWebhook.Policy;
+using WaypointWebhook.Policy.Model;
 using WaypointWebhook.Settings;
 
 namespace WaypointWebhook.Cli;
@@ -63,12 +64,17 @@ public static class AnalyzeCommand
                 var input = await ReadAsync(parse.GetValue(files), parse.GetValue(clusterState) ?? [], parse.GetValue(kubeconfig), only, error, cancellationToken);
                 var snapshot = ClusterSnapshot.From(input.Cluster.Concat(input.Subjects), defaultNamespace);
 
-                var analysis = new Analyzer(new WaypointPolicy(settings.ToPolicyOptions()), suppressions).Analyze(input.Subjects, snapshot, defaultNamespace, only);
-                Report(output, parse.GetValue(format), analysis.Findings.Where(f => f.Level >= parse.GetValue(outputThreshold)).ToList());
-                AnalyzeSummary.Write(error, analysis, input.FileCount);
+                var policy = new WaypointPolicy(settings.ToPolicyOptions());
+                var analysis = new Analyzer(policy, suppressions).Analyze(input.Subjects, snapshot, defaultNamespace, only);
 
-                // As istioctl: the failure threshold judges every finding not suppressed, printed or not.
-                return analysis.Findings.Any(f => f.Level >= parse.GetValue(failureThreshold)) ? ExitCodes.Findings : ExitCodes.Success;
+                // A live cluster's unbound consumers, judged as serve's audit judges them: the list GET /unbound shows, whole.
+                var unbound = input.Live is { } live ? AuditResult.Of(policy, live).List(only, int.MaxValue).Items : null;
+                Report(output, parse.GetValue(format), analysis.Findings.Where(f => f.Level >= parse.GetValue(outputThreshold)).ToList(), unbound);
+                AnalyzeSummary.Write(error, analysis, input.FileCount, unbound?.Count);
+
+                // As istioctl: the failure threshold judges every finding not suppressed, printed or not. An
+                // unbound consumer has lost its waypoint now, whoever made it: it fails at any threshold.
+                return analysis.Findings.Any(f => f.Level >= parse.GetValue(failureThreshold)) || unbound?.Count > 0 ? ExitCodes.Findings : ExitCodes.Success;
             }
             catch (Exception e) when (e is ManifestException or SettingsException or SuppressionException or ClusterClientException)
             {
@@ -84,8 +90,11 @@ public static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>What is judged (from files, or the live cluster without -f), what it is judged against, and how many files.</summary>
-    private sealed record Input(List<Manifest> Subjects, List<Manifest> Cluster, int? FileCount);
+    /// <summary>
+    /// What is judged (from files, or the live cluster without -f), what it is judged against, how many files, and
+    /// for a live cluster its view as <c>serve</c> keeps it (the consumer index the audit reads).
+    /// </summary>
+    private sealed record Input(List<Manifest> Subjects, List<Manifest> Cluster, int? FileCount, IClusterView? Live = null);
 
     private static async Task<Input> ReadAsync(string[]? paths, string[] clusterState, string? kubeconfig, string? only, TextWriter error, CancellationToken cancellationToken)
     {
@@ -98,23 +107,26 @@ public static class AnalyzeCommand
 
         // Progress only where someone watches it: never into a pipe, a file or a CI log.
         var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? error : null;
-        var live = await new ClusterLister(KubeClientFactory.Create(kubeconfig), progress: progress).ListAsync(only, cancellationToken);
+        var client = KubeClientFactory.Create(kubeconfig);
+        var live = await new ClusterLister(client, progress: progress).ListAsync(only, cancellationToken);
         cluster.AddRange(live.Cluster);
-        return new Input(live.Subjects, cluster, null);
+        var view = await LiveViewSync.SyncOnceAsync(client, LiveViewSync.DefaultTimeout, cancellationToken);
+        return new Input(live.Subjects, cluster, null, view);
     }
 
-    private static void Report(TextWriter output, string? format, IReadOnlyList<AnalyzedFinding> shown)
+    /// <param name="unbound">A live cluster's unbound consumers; null for files. SARIF, whose results point into files, leaves them out.</param>
+    private static void Report(TextWriter output, string? format, IReadOnlyList<AnalyzedFinding> shown, IReadOnlyList<UnboundItem>? unbound)
     {
         switch (format)
         {
             case "json":
-                AnalyzeOutput.WriteJson(output, shown);
+                AnalyzeOutput.WriteJson(output, shown, unbound);
                 break;
             case "sarif":
                 SarifWriter.Write(output, shown, Environment.CurrentDirectory);
                 break;
             default:
-                AnalyzeOutput.WriteText(output, shown);
+                AnalyzeOutput.WriteText(output, shown, unbound);
                 break;
         }
     }

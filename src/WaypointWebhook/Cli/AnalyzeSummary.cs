@@ -7,7 +7,8 @@ namespace WaypointWebhook.Cli;
 public static class AnalyzeSummary
 {
     /// <param name="files">How many files were read; null for a live cluster.</param>
-    public static void Write(TextWriter error, Analysis analysis, int? files)
+    /// <param name="unbound">How many consumers of a live cluster are not bound; null for files.</param>
+    public static void Write(TextWriter error, Analysis analysis, int? files, int? unbound = null)
     {
         var errors = analysis.Findings.Count(f => f.Level == FindingLevel.Error);
         var warnings = analysis.Findings.Count - errors;
@@ -16,6 +17,11 @@ public static class AnalyzeSummary
         if (analysis.Suppressed.Count > 0)
         {
             error.WriteLine($"{Count(analysis.Suppressed.Count, "finding")} suppressed");
+        }
+
+        if (unbound > 0)
+        {
+            error.WriteLine($"{Count(unbound.Value, "consumer")} not bound to {(unbound == 1 ? "its" : "their")} waypoint");
         }
     }
 

@@ -23,4 +23,12 @@ public interface IClusterViewSource
 
     /// <summary>Per resource: how many objects the view holds and when it last heard of them (null: never changes).</summary>
     IReadOnlyList<ResourceStatus> Resources { get; }
+
+    /// <summary>
+    /// Raised after the view's snapshot was replaced (by any writer: a watch event, a relist, a bookmark, a
+    /// confirmation), and when the view may have become ready; never while a lock of the view is held. On
+    /// the writer's thread: a handler must be quick, read <see cref="Current"/> itself (notifications may
+    /// overlap and carry nothing) and coalesce bursts. A source of files never changes and never raises it.
+    /// </summary>
+    event Action? Changed;
 }

@@ -8,11 +8,19 @@ public sealed class ManifestClusterViewSource(ClusterSnapshot snapshot, IReadOnl
 {
     public IClusterView? Current => snapshot;
 
+    /// <summary>Files are read once: the view never changes, so nothing is kept and nothing is raised.</summary>
+    public event Action? Changed
+    {
+        add { }
+        remove { }
+    }
+
     public IReadOnlyList<ResourceStatus> Resources { get; } =
     [
         new(HandledKinds.Namespace.Resource, snapshot.Namespaces.Count, null),
         new(HandledKinds.GatewayClass.Resource, snapshot.GatewayClasses.Count, null),
         new(HandledKinds.Gateway.Resource, snapshot.Gateways.Count, null),
+        new("consumers", snapshot.Consumers.Count, null),
     ];
 
     public ValueTask<IClusterView> ConfirmAsync(IClusterView view, ViewMisses misses, CancellationToken cancellationToken) => ValueTask.FromResult(view);
@@ -20,5 +28,5 @@ public sealed class ManifestClusterViewSource(ClusterSnapshot snapshot, IReadOnl
     public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public string Describe() =>
-        $"manifests {string.Join(", ", paths)}: {snapshot.Namespaces.Count} namespaces, {snapshot.GatewayClasses.Count} gateway classes, {snapshot.Gateways.Count} gateways";
+        $"manifests {string.Join(", ", paths)}: {snapshot.Namespaces.Count} namespaces, {snapshot.GatewayClasses.Count} gateway classes, {snapshot.Gateways.Count} gateways, {snapshot.Consumers.Count} consumers";
 }

@@ -66,6 +66,7 @@ public static class WebhookServer
 
         // What runs beside the requests: the view's watches, certificate reloads, the shutdown delay.
         services.AddHostedService<ClusterViewService>();
+        services.AddUnboundAudit();
         services.AddHostedService<CertificateReloader>();
         services.AddSingleton<GracefulShutdown>();
         services.AddHostedService(provider => provider.GetRequiredService<GracefulShutdown>());
@@ -110,6 +111,7 @@ public static class WebhookServer
             {
                 endpoints.MapHealth();
                 endpoints.MapMetrics();
+                endpoints.MapUnbound();
             });
         });
         app.MapWhen(c => c.Connection.LocalPort == serve.Port, admission =>

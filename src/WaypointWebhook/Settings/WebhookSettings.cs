@@ -23,6 +23,18 @@ public sealed class WebhookSettings
 
     public string MissingWaypointVerdict { get; set; } = PolicyOptions.Defaults.MissingWaypointVerdict.ToString();
 
+    /// <summary>
+    /// What the reverse check does with the consumers a Gateway, GatewayClass or Namespace change unbinds (spec
+    /// section 7): <c>Warn</c> (the default) or <c>Deny</c>, DELETE included.
+    /// </summary>
+    public string ReverseCheck { get; set; } = PolicyOptions.Defaults.ReverseCheck.ToString();
+
+    /// <summary>
+    /// The live audit's pause between two passes: a burst of watch events costs one pass, and a steady churn
+    /// at most one per interval. 0 re-judges as soon as the previous pass is done.
+    /// </summary>
+    public double AuditIntervalSeconds { get; set; } = 1;
+
     public List<string> WaypointControllers { get; set; } = [.. PolicyOptions.DefaultWaypointControllers];
 
     public List<string> WaypointClassNames { get; set; } = [.. PolicyOptions.DefaultWaypointClassNames];
@@ -145,6 +157,7 @@ public sealed class WebhookSettings
     {
         Enforcement = Enum.Parse<Policy.Configuration.EnforcementMode>(EnforcementMode, ignoreCase: true),
         MissingWaypointVerdict = Enum.Parse<Verdict>(MissingWaypointVerdict, ignoreCase: true),
+        ReverseCheck = Enum.Parse<ReverseCheckMode>(ReverseCheck, ignoreCase: true),
         WaypointControllers = WaypointControllers.ToHashSet(StringComparer.Ordinal),
         WaypointClassNames = WaypointClassNames.ToHashSet(StringComparer.Ordinal),
         ExcludedNamespaces = ExcludedNamespaces.Concat(OwnNamespace is { Length: > 0 } own ? [own] : []).ToHashSet(StringComparer.Ordinal),

@@ -12,6 +12,8 @@ public sealed class WebhookSettingsValidator : AbstractValidator<WebhookSettings
     {
         RuleFor(s => s.EnforcementMode).Must(v => OneOf(v, "Deny", "Warn")).WithMessage(s => $"must be Deny or Warn, not \"{s.EnforcementMode}\"");
         RuleFor(s => s.MissingWaypointVerdict).Must(v => OneOf(v, "Warn", "Deny")).WithMessage(s => $"must be Warn or Deny, not \"{s.MissingWaypointVerdict}\"");
+        RuleFor(s => s.ReverseCheck).Must(v => OneOf(v, "Warn", "Deny")).WithMessage(s => $"must be Warn or Deny, not \"{s.ReverseCheck}\"");
+        RuleFor(s => s.AuditIntervalSeconds).InclusiveBetween(0, 3600).WithMessage("must be between 0 and 3600 seconds");
         RuleFor(s => s.LogFormat).Must(v => OneOf(v, "Text", "Json")).WithMessage(s => $"must be Text or Json, not \"{s.LogFormat}\"");
         RuleFor(s => s.LogLevel).Must(v => Enum.TryParse<Serilog.Events.LogEventLevel>(v, ignoreCase: true, out _))
             .WithMessage(s => $"must be Verbose, Debug, Information, Warning, Error or Fatal, not \"{s.LogLevel}\"");

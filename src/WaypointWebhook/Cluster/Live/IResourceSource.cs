@@ -1,5 +1,4 @@
 using k8s;
-using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster.Live;
 
@@ -19,7 +18,4 @@ public interface IResourceSource<T>
     /// 410 Expired) reach <paramref name="onError"/> as <see cref="KubernetesException"/>.
     /// </summary>
     IAsyncEnumerable<WatchChange<T>> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken);
-
-    /// <summary>One object as the API server has it now; null when it does not exist. Throws when the server cannot say.</summary>
-    Task<Versioned<T>?> GetAsync(ObjectKey key, CancellationToken cancellationToken);
 }

@@ -6,21 +6,43 @@ using WaypointWebhook.Policy.Model;
 namespace WaypointWebhook.Cluster.Live;
 
 /// <summary>
-/// The production cluster view: reflectors of Namespaces, GatewayClasses and Gateways writing one
-/// <see cref="ClusterStore"/>. Admissions read its snapshot; the only API calls on the request path are
-/// the bounded GETs of <see cref="ConfirmAsync"/>, made only for objects whose absence could deny.
+/// The production cluster view: reflectors of Namespaces, GatewayClasses and Gateways, and the
+/// label-selected reflectors of the consumer index (Services, Pods, ServiceEntries and WorkloadEntries
+/// carrying <c>istio.io/use-waypoint</c> or <c>istio.io/use-waypoint-canary</c>, one watch per label),
+/// all writing one <see cref="ClusterStore"/>. Admissions read its snapshot; the only API calls on the
+/// request path are the bounded GETs of <see cref="ConfirmAsync"/>, made only for objects whose absence
+/// could deny (Namespaces and Gateways; consumers are never confirmed).
 /// </summary>
 public sealed class LiveClusterView : IClusterViewSource
 {
-    /// <summary>What the webhook reads from the API server, by (API group, resource): the RBAC in deploy/ grants exactly this.</summary>
+    /// <summary>The kinds the consumer index watches besides Namespaces (whose consumers come from the Namespace watch).</summary>
+    public static readonly IReadOnlyList<HandledKind> ConsumerKinds =
+    [
+        HandledKinds.Find(string.Empty, "Service")!,
+        HandledKinds.Find(string.Empty, "Pod")!,
+        HandledKinds.Find(HandledKinds.IstioNetworking, "ServiceEntry")!,
+        HandledKinds.Find(HandledKinds.IstioNetworking, "WorkloadEntry")!,
+    ];
+
+    /// <summary>The label keys each consumer kind is watched by: an object names a waypoint by one or both.</summary>
+    public static readonly IReadOnlyList<string> ConsumerSelectors = [WaypointLabels.UseWaypoint, WaypointLabels.UseWaypointCanary];
+
+    /// <summary>What the webhook lists and watches, by (API group, resource): the RBAC in deploy/ grants exactly this.</summary>
     public static readonly IReadOnlyList<(string Group, string Resource)> WatchedResources =
     [
         (HandledKinds.Namespace.Group, HandledKinds.Namespace.Resource),
         (HandledKinds.GatewayClass.Group, HandledKinds.GatewayClass.Resource),
         (HandledKinds.Gateway.Group, HandledKinds.Gateway.Resource),
+        .. ConsumerKinds.Select(k => (k.Group, k.Resource)),
     ];
 
-    private readonly ClusterStore store = new();
+    /// <summary>
+    /// What the webhook also reads one object of (<c>get</c>): the cluster-state resources (a GatewayClass is
+    /// not confirmed today, but its list+watch rule has always granted get with the others).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Group, string Resource)> ReadResources = WatchedResources.Take(3).ToList();
+
+    private readonly ClusterStore store;
     private readonly TimeSpan confirmTimeout;
     private readonly ILogger logger;
 
@@ -28,15 +50,42 @@ public sealed class LiveClusterView : IClusterViewSource
     {
         confirmTimeout = timing.ConfirmTimeout;
         logger = loggers.CreateLogger("WaypointWebhook.Cluster.Live");
+        store = new ClusterStore(e => logger.LogError(e, "A handler of the cluster view's change notification failed"));
+        store.Changed += () => Changed?.Invoke();
         Namespaces = new Reflector<NamespaceInfo>(
-            new NamespaceSource(client), store, s => s.Namespaces, (s, t) => s with { Namespaces = t }, timing, logger);
+            new NamespaceSource(client), store, s => s.Namespaces, (s, t, change) => s.WithNamespaces(t, change), timing, logger);
         GatewayClasses = new Reflector<GatewayClassInfo>(
             new CustomObjectSource<GatewayClassInfo>(client, HandledKinds.GatewayClass, SubjectReader.ToGatewayClass),
-            store, s => s.GatewayClasses, (s, t) => s with { GatewayClasses = t }, timing, logger);
+            store, s => s.GatewayClasses, (s, t, _) => ReferenceEquals(s.GatewayClasses, t) ? s : s with { GatewayClasses = t }, timing, logger);
         Gateways = new Reflector<GatewayInfo>(
             new CustomObjectSource<GatewayInfo>(client, HandledKinds.Gateway, o => SubjectReader.ToGateway(o, string.Empty)),
-            store, s => s.Gateways, (s, t) => s with { Gateways = t }, timing, logger);
+            store, s => s.Gateways, (s, t, _) => ReferenceEquals(s.Gateways, t) ? s : s with { Gateways = t }, timing, logger);
+
+        var reader = new ConsumerReader(new StringPool());
+        var consumers = new List<Reflector<EnrollingSubject>>();
+        foreach (var kind in ConsumerKinds)
+        {
+            foreach (var selector in ConsumerSelectors)
+            {
+                IResourceSource<EnrollingSubject> source = kind.Group.Length == 0
+                    ? new CoreConsumerSource(client, kind, selector, reader)
+                    : new CustomObjectSource<EnrollingSubject>(client, kind, o => reader.Read(kind, o), selector);
+                var feed = new ConsumerFeed(kind.Subject, selector);
+                consumers.Add(new Reflector<EnrollingSubject>(
+                    source, store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger));
+            }
+        }
+
+        Consumers = consumers;
     }
+
+    /// <summary>
+    /// Raised after any write replaced the snapshot (a watch event, a relist, a bookmark, a confirmation's
+    /// merge), and when a reflector's first list is in (the view may have become ready). On the writer's
+    /// thread, outside the store's lock: handlers must be quick, read <see cref="Current"/> themselves (two
+    /// notifications may overlap) and coalesce; <see cref="Current"/> is null until every list is in.
+    /// </summary>
+    public event Action? Changed;
 
     public Reflector<NamespaceInfo> Namespaces { get; }
 
@@ -44,7 +93,10 @@ public sealed class LiveClusterView : IClusterViewSource
 
     public Reflector<GatewayInfo> Gateways { get; }
 
-    public bool IsSynced => Namespaces.IsSynced && GatewayClasses.IsSynced && Gateways.IsSynced;
+    /// <summary>The consumer index's reflectors: per kind of <see cref="ConsumerKinds"/>, one per label of <see cref="ConsumerSelectors"/>.</summary>
+    public IReadOnlyList<Reflector<EnrollingSubject>> Consumers { get; }
+
+    public bool IsSynced => Namespaces.IsSynced && GatewayClasses.IsSynced && Gateways.IsSynced && Consumers.All(c => c.IsSynced);
 
     /// <summary>The latest snapshot; null until every initial list is in (readiness holds the API server off until then).</summary>
     public ClusterSnapshot? Snapshot => IsSynced ? store.Current : null;
@@ -52,11 +104,14 @@ public sealed class LiveClusterView : IClusterViewSource
     public IClusterView? Current => Snapshot;
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Namespaces.RunAsync(cancellationToken), GatewayClasses.RunAsync(cancellationToken), Gateways.RunAsync(cancellationToken));
+        Task.WhenAll(
+            new[] { Namespaces.RunAsync(cancellationToken), GatewayClasses.RunAsync(cancellationToken), Gateways.RunAsync(cancellationToken) }
+                .Concat(Consumers.Select(c => c.RunAsync(cancellationToken))));
 
-    public IReadOnlyList<ResourceStatus> Resources => [Namespaces.Status, GatewayClasses.Status, Gateways.Status];
+    public IReadOnlyList<ResourceStatus> Resources => [Namespaces.Status, GatewayClasses.Status, Gateways.Status, .. Consumers.Select(c => c.Status)];
 
-    public string Describe() => string.Join(", ", new[] { Describe(Namespaces), Describe(GatewayClasses), Describe(Gateways) });
+    public string Describe() =>
+        string.Join(", ", new[] { Describe(Namespaces), Describe(GatewayClasses), Describe(Gateways) }.Concat(Consumers.Select(Describe)));
 
     /// <summary>
     /// One GET per miss (at most <see cref="ViewMisses.MaxConfirmations"/>; the rest stay unconfirmed),

@@ -10,7 +10,7 @@ using k8s.Models;
 namespace WaypointWebhook.Cluster.Live;
 
 /// <summary>Namespaces (v1), through the typed CoreV1 client; projected to name and labels.</summary>
-public sealed class NamespaceSource(IKubernetes client) : IResourceSource<NamespaceInfo>
+public sealed class NamespaceSource(IKubernetes client) : IReadableSource<NamespaceInfo>
 {
     public string Name => HandledKinds.Namespace.Resource;
 

@@ -15,7 +15,7 @@ public sealed class Reflector<T>(
     IResourceSource<T> source,
     ClusterStore store,
     Func<ClusterSnapshot, ResourceTable<T>> table,
-    Func<ClusterSnapshot, ResourceTable<T>, ClusterSnapshot> withTable,
+    Func<ClusterSnapshot, ResourceTable<T>, TableChange, ClusterSnapshot> withTable,
     CacheTiming timing,
     ILogger logger) where T : class
 {
@@ -100,7 +100,12 @@ public sealed class Reflector<T>(
     /// </summary>
     public async Task<T?> ConfirmAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        var found = await source.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (source is not IReadableSource<T> readable)
+        {
+            throw new InvalidOperationException($"{Name} is watched for the consumer index only: the view is granted no get on it and confirms nothing there");
+        }
+
+        var found = await readable.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (found is not { } entry)
         {
             return null;
@@ -109,7 +114,7 @@ public sealed class Reflector<T>(
         return store.Update(snapshot =>
         {
             var (next, current) = table(snapshot).Confirmed(key, entry.Item, entry.ResourceVersion);
-            return (withTable(snapshot, next), current);
+            return (withTable(snapshot, next, TableChange.Of(key)), current);
         });
     }
 
@@ -134,12 +139,16 @@ public sealed class Reflector<T>(
         }
 
         var version = ResourceVersions.Parse(resourceVersion);
-        store.Update(snapshot => withTable(snapshot, table(snapshot).Relisted(listed, version)));
+        store.Update(snapshot => withTable(snapshot, table(snapshot).Relisted(listed, version), TableChange.Whole));
         Interlocked.Increment(ref lists);
         Touch();
         if (synced.TrySetResult())
         {
             logger.LogInformation("{Resource} synced: {Count} objects at resourceVersion {ResourceVersion}", Name, listed.Count, resourceVersion);
+
+            // The list's write notified while this reflector still read as syncing: readiness (and a view
+            // that is null until every list is in) may change only now.
+            store.NotifyChanged();
         }
 
         return resourceVersion;
@@ -169,13 +178,13 @@ public sealed class Reflector<T>(
             switch (change.Type)
             {
                 case WatchEventType.Added or WatchEventType.Modified when change.Item is { } item:
-                    store.Update(snapshot => withTable(snapshot, table(snapshot).Upserted(change.Key, item, version)));
+                    store.Update(snapshot => withTable(snapshot, table(snapshot).Upserted(change.Key, item, version), TableChange.Of(change.Key)));
                     break;
                 case WatchEventType.Deleted:
-                    store.Update(snapshot => withTable(snapshot, table(snapshot).Deleted(change.Key, version)));
+                    store.Update(snapshot => withTable(snapshot, table(snapshot).Deleted(change.Key, version), TableChange.Of(change.Key)));
                     break;
                 case WatchEventType.Bookmark:
-                    store.Update(snapshot => withTable(snapshot, table(snapshot).Advanced(version)));
+                    store.Update(snapshot => withTable(snapshot, table(snapshot).Advanced(version), TableChange.None));
                     break;
             }
 
