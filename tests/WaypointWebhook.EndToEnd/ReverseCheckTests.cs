@@ -43,7 +43,7 @@ public sealed class ReverseCheckTests(LocalCluster cluster)
         // The index has all three once a server dry run of the narrowing names them (judged exactly like the real one).
         await Eventually.Until(
             () => pods.All(p => cluster.KubectlIn(Waypoint(ns, "shared", "service"), "apply", "--dry-run=server", "-f", "-").Error.Contains($"{ns}/{p}", StringComparison.Ordinal)),
-            "the consumer index to hold the three Pods",
+            "a server dry run of the narrowing to name the three Pods (index synced, UPDATE sent)",
             Index,
             Poll);
 
@@ -89,7 +89,7 @@ public sealed class ReverseCheckTests(LocalCluster cluster)
 
         await Eventually.Until(
             () => pods.All(p => cluster.Kubectl("delete", "gateway", "-n", ns, "doomed", "--dry-run=server").Error.Contains($"{ns}/{p}", StringComparison.Ordinal)),
-            "the consumer index to hold the two Pods",
+            "a server dry run of the deletion to name the two Pods (index synced, DELETE sent)",
             Index,
             Poll);
         Assert.Empty(await Unbound(ns));
@@ -128,7 +128,7 @@ public sealed class ReverseCheckTests(LocalCluster cluster)
         Assert.Equal("", service.Error);
         await Eventually.Until(
             () => cluster.Kubectl("label", "namespace", app, "team=y", "--overwrite", "--dry-run=server").Error.Contains($"{app}/ratings", StringComparison.Ordinal),
-            "the consumer index to hold the Service",
+            "a server dry run of the relabel to name the Service (index synced, Namespace UPDATE sent)",
             Index,
             Poll);
         Assert.Empty(await Unbound(app));
@@ -326,8 +326,11 @@ public sealed class ReverseCheckTests(LocalCluster cluster)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /unbound: {(int)response.StatusCode} {body}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var root = JsonNode.Parse(body);
-        var items = root as JsonArray ?? Assert.Single(root!.AsObject(), p => p.Value is JsonArray).Value!.AsArray();
+        // {"consumers": indexed, "total": unbound, "truncated": n, "counts": [...], "items": [...]}: all items here (far below the cap).
+        var root = JsonNode.Parse(body)!.AsObject();
+        var items = root["items"]!.AsArray();
+        Assert.Equal(0, (int)root["truncated"]!);
+        Assert.Equal(items.Count, (int)root["total"]!);
         return [.. items.Select(i => new UnboundEntry(
             (string?)i!["namespace"] ?? "",
             (string?)i["name"] ?? "",
