@@ -283,6 +283,7 @@ The local cluster is running (state and logs in $dir). Use it with:
   kubectl apply -f $repo/deploy/examples/cluster/                  # the waypoint classes and Gateways
   kubectl apply -f $repo/deploy/examples/manifests/                # see the denials and warnings
   tail -f $dir/webhook.log
+  curl http://127.0.0.1:$HEALTH_PORT/unbound                       # consumers a waypoint change left unbound
 
 No controller-manager, scheduler or istiod runs: Pods stay Pending, a Gateway gets no status.addresses
 (so references to it warn [WaypointIsNotReady] "not programmed"; set one with

@@ -157,6 +157,7 @@ public sealed class AdmissionTests
         Assert.Equal("service \"to-delete\" deleted\n", delete.Output);
         Assert.Equal("", delete.Error);
         Assert.Equal(before, await cluster.MetricSum("waypoint_webhook_admission_requests_total"));
-        Assert.Equal(0, await cluster.MetricSum("waypoint_webhook_admission_requests_total", "operation=\"DELETE\""));
+        // No Service DELETE ever (Gateway and GatewayClass DELETE are sent, for the reverse check).
+        Assert.Equal(0, await cluster.MetricSum("waypoint_webhook_admission_requests_total", "kind=\"Service\",operation=\"DELETE\""));
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using static WaypointWebhook.EndToEnd.LocalCluster;
 
@@ -40,6 +39,7 @@ public sealed class ScopeTests
                 "pod-templates.waypoint.istio.io", "cronjob-templates.waypoint.istio.io", "service-entries.waypoint.istio.io",
                 "workload-entries.waypoint.istio.io", "canaries.waypoint.istio.io", "inherited-services.waypoint.istio.io",
                 "inherited-service-entries.waypoint.istio.io", "workload-groups.waypoint.istio.io", "gateways.waypoint.istio.io",
+                "namespace-labels.waypoint.istio.io",
             ],
             validating.Select(w => (string)w!["name"]!));
         Assert.All(validating, w => Assert.Equal($"https://127.0.0.1:{cluster.WebhookPort}/validate", (string?)w!["clientConfig"]!["url"]));
@@ -49,7 +49,7 @@ public sealed class ScopeTests
         Assert.Equal(
             rendered.Split('\n').Count(l => l.TrimStart().StartsWith("- expression:", StringComparison.Ordinal) || l.TrimStart().StartsWith("expression:", StringComparison.Ordinal)),
             validating.Sum(w => w!["matchConditions"]?.AsArray().Count ?? 0));
-        Assert.Equal(11, validating.Sum(w => w!["matchConditions"]?.AsArray().Count ?? 0));
+        Assert.Equal(12, validating.Sum(w => w!["matchConditions"]?.AsArray().Count ?? 0));
 
         var mutating = Assert.Single(cluster.GetJson("get", "mutatingwebhookconfiguration", "waypoint-webhook")["webhooks"]!.AsArray());
         Assert.Equal("defaults.waypoint.istio.io", (string?)mutating!["name"]);
@@ -169,19 +169,5 @@ public sealed class ScopeTests
     }
 
     /// <summary>Admission requests answered, by the webhook's count and by the API server's.</summary>
-    private async Task<(double Webhook, double ApiServer)> Calls()
-    {
-        var webhook = await cluster.MetricSum("waypoint_webhook_admission_requests_total") + await cluster.MetricSum("waypoint_webhook_bad_requests_total");
-        var metrics = cluster.Ok("get", "--raw", "/metrics");
-        double api = 0;
-        foreach (var line in metrics.Split('\n'))
-        {
-            if (line.StartsWith("apiserver_admission_webhook_request_total{", StringComparison.Ordinal) && line.Contains(".waypoint.istio.io\"", StringComparison.Ordinal))
-            {
-                api += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return (webhook, api);
-    }
+    private Task<(double Webhook, double ApiServer)> Calls() => AdmissionCalls.Count(cluster);
 }

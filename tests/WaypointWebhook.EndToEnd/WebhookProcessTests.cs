@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Testing;
 using static WaypointWebhook.EndToEnd.LocalCluster;
 
@@ -40,31 +41,42 @@ public sealed class WebhookProcessTests
         Assert.True(whoami.ExitCode == 0, whoami.ToString());
         Assert.Equal("system:serviceaccount:waypoint-system:waypoint-webhook", whoami.Output);
 
-        // Exactly what the cluster view reads, and nothing more.
-        foreach (var resource in new[] { "namespaces", "gateways.gateway.networking.k8s.io", "gatewayclasses.gateway.networking.k8s.io" })
+        // Exactly what the cluster view reads (LiveClusterView's tables: list+watch of the cluster state and
+        // the consumers the reverse check indexes, get of what it confirms), and nothing more.
+        foreach (var (group, resource) in LiveClusterView.WatchedResources)
         {
-            foreach (var verb in new[] { "get", "list", "watch" })
+            var name = group.Length == 0 ? resource : $"{resource}.{group}";
+            var verbs = LiveClusterView.ReadResources.Contains((group, resource)) ? new[] { "get", "list", "watch" } : ["list", "watch"];
+            foreach (var verb in verbs)
             {
-                Assert.Equal("yes\n", AsWebhook("auth", "can-i", verb, resource, "--all-namespaces").Output);
+                Assert.True(AsWebhook("auth", "can-i", verb, name, "--all-namespaces").Output == "yes\n", $"{verb} {name}");
             }
 
-            Assert.Equal("no\n", AsWebhook("auth", "can-i", "create", resource, "--all-namespaces").Output);
+            foreach (var verb in new[] { "create", "update", "delete" })
+            {
+                Assert.True(AsWebhook("auth", "can-i", verb, name, "--all-namespaces").Output == "no\n", $"{verb} {name}");
+            }
         }
 
-        foreach (var resource in new[] { "pods", "services", "secrets", "serviceentries.networking.istio.io" })
+        foreach (var resource in new[] { "secrets", "configmaps", "deployments.apps", "workloadgroups.networking.istio.io" })
         {
             var denied = AsWebhook("auth", "can-i", "list", resource, "--all-namespaces");
             Assert.Equal(1, denied.ExitCode);
             Assert.Equal("no\n", denied.Output);
         }
 
-        // With that identity the webhook synced all three resources and was never refused. (Only the log
+        // With that identity the webhook synced every resource it watches and was never refused. (Only the log
         // up to the fixture's end: right after a restart, kube-apiserver answers 403 for a moment until
         // its RBAC authorizer has synced, which the restart tests provoke.)
         var log = cluster.StartupLog;
         Assert.Matches(@"namespaces synced: \d+ objects", log);
         Assert.Matches(@"gatewayclasses synced: \d+ objects", log);
         Assert.Matches(@"gateways synced: \d+ objects", log);
+        foreach (var kind in LiveClusterView.ConsumerKinds)
+        {
+            Assert.Matches($@"{kind.Resource}\[istio\.io/use-waypoint\] synced: \d+ objects", log);
+        }
+
         Assert.DoesNotContain("forbidden", log, StringComparison.OrdinalIgnoreCase);
     }
 

@@ -1,5 +1,7 @@
 // Evaluates every matchCondition of the rendered webhook configurations against sample objects.
 // Usage: node check.mjs conditions.json   (a list of {webhook, expr}, written by DeployManifestTests)
+// A case is [object, expected, resource?] (a CREATE: oldObject null) or, for UPDATE and DELETE,
+// {what, operation, object, oldObject, expected, resource?} (object null on DELETE).
 // cel-js is not the API server's cel-go, but it parses the same language: a syntax error, an unknown
 // macro or a condition that selects the wrong objects fails here before it fails an installation.
 import {evaluate} from '@marcbachmann/cel-js'
@@ -8,6 +10,10 @@ import fs from 'fs'
 const waypoint = {'istio.io/use-waypoint': 'w'}
 const canary = {'istio.io/use-waypoint-canary': 'c'}
 const weight = {'istio.io/use-waypoint-canary-weight': '10'}
+// A Namespace UPDATE from `before` to `after` (each a metadata object).
+const namespaceUpdate = (what, before, after, expected) =>
+  ({what, operation: 'UPDATE', object: {metadata: after}, oldObject: {metadata: before}, expected})
+
 const cases = {
   'use-waypoint-namespace.waypoint.istio.io': [
     [{metadata: {labels: {'istio.io/use-waypoint-namespace': 'i'}}}, true],
@@ -98,6 +104,41 @@ const cases = {
     [{metadata: {labels: {'istio.io/waypoint-for': 'x'}}, spec: {gatewayClassName: 'istio'}}, true, 'gateways'],
     [{metadata: {labels: {'istio.io/waypoint-for': 'x'}}, spec: {controllerName: 'c'}}, true, 'gatewayclasses'],
     [{metadata: {}, spec: {controllerName: 'c'}}, false, 'gatewayclasses'],
+    [{metadata: {}, spec: {controllerName: 'istio.io/mesh-controller'}}, false, 'gatewayclasses'],
+    // UPDATE and DELETE: the object before the change counts as much as after it.
+    {what: 'DELETE of a waypoint', operation: 'DELETE', object: null, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, expected: true, resource: 'gateways'},
+    {what: 'DELETE of a Gateway with waypoint-for', operation: 'DELETE', object: null, oldObject: {metadata: {labels: {'istio.io/waypoint-for': 'all'}}, spec: {gatewayClassName: 'istio'}}, expected: true, resource: 'gateways'},
+    {what: 'DELETE of an ingress Gateway', operation: 'DELETE', object: null, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio'}}, expected: false, resource: 'gateways'},
+    {what: 'UPDATE moving a waypoint to an ingress class', operation: 'UPDATE', object: {metadata: {}, spec: {gatewayClassName: 'istio'}}, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, expected: true, resource: 'gateways'},
+    {what: 'UPDATE removing waypoint-for', operation: 'UPDATE', object: {metadata: {}, spec: {gatewayClassName: 'istio'}}, oldObject: {metadata: {labels: {'istio.io/waypoint-for': 'all'}}, spec: {gatewayClassName: 'istio'}}, expected: true, resource: 'gateways'},
+    {what: 'UPDATE removing the sandwich label', operation: 'UPDATE', object: {metadata: {}, spec: {gatewayClassName: 'istio'}}, oldObject: {metadata: {labels: {'istio.io/dataplane-mode': 'ambient'}}, spec: {gatewayClassName: 'istio'}}, expected: true, resource: 'gateways'},
+    {what: 'UPDATE of an ingress Gateway', operation: 'UPDATE', object: {metadata: {labels: {a: 'b'}}, spec: {gatewayClassName: 'istio'}}, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio'}}, expected: false, resource: 'gateways'},
+    {what: 'UPDATE of a waypoint', operation: 'UPDATE', object: {metadata: {labels: {'istio.io/waypoint-for': 'service'}}, spec: {gatewayClassName: 'istio-waypoint'}}, oldObject: {metadata: {labels: {'istio.io/waypoint-for': 'all'}}, spec: {gatewayClassName: 'istio-waypoint'}}, expected: true, resource: 'gateways'},
+    {what: 'DELETE of a waypoint-controller class', operation: 'DELETE', object: null, oldObject: {metadata: {}, spec: {controllerName: 'istio.io/mesh-controller'}}, expected: true, resource: 'gatewayclasses'},
+    {what: 'UPDATE of an agentgateway waypoint class', operation: 'UPDATE', object: {metadata: {annotations: {a: 'b'}}, spec: {controllerName: 'istio.io/agentgateway-waypoint-controller'}}, oldObject: {metadata: {}, spec: {controllerName: 'istio.io/agentgateway-waypoint-controller'}}, expected: true, resource: 'gatewayclasses'},
+    {what: 'UPDATE removing a class waypoint-for', operation: 'UPDATE', object: {metadata: {}, spec: {controllerName: 'c'}}, oldObject: {metadata: {labels: {'istio.io/waypoint-for': 'all'}}, spec: {controllerName: 'c'}}, expected: true, resource: 'gatewayclasses'},
+    {what: 'DELETE of another class', operation: 'DELETE', object: null, oldObject: {metadata: {}, spec: {controllerName: 'c'}}, expected: false, resource: 'gatewayclasses'},
+  ],
+  'namespace-labels.waypoint.istio.io': [
+    namespaceUpdate('labels added', {}, {labels: {team: 'x'}}, true),
+    namespaceUpdate('labels removed', {labels: {team: 'x'}}, {}, true),
+    namespaceUpdate('one label of several removed', {labels: {team: 'x', ...waypoint}}, {labels: waypoint}, true),
+    namespaceUpdate('label value changed', {labels: {team: 'x'}}, {labels: {team: 'y'}}, true),
+    namespaceUpdate('waypoint label removed', {labels: waypoint}, {labels: {}}, true),
+    namespaceUpdate('labels unchanged, an annotation changed', {labels: {team: 'x'}, annotations: {a: 'b'}}, {labels: {team: 'x'}, annotations: {a: 'c'}}, false),
+    namespaceUpdate('labels unchanged, an annotation added', {labels: waypoint}, {labels: waypoint, annotations: {owner: 'a'}}, false),
+    namespaceUpdate('labels absent on both sides', {annotations: {a: 'b'}}, {}, false),
+    namespaceUpdate('labels absent on both sides, nothing changed', {}, {}, false),
+    namespaceUpdate('empty labels on one side, absent on the other (the same: no labels)', {labels: {}}, {}, false),
+    namespaceUpdate('labels absent before, present after', {}, {labels: {'kubernetes.io/metadata.name': 'n'}}, true),
+    namespaceUpdate('labels present before, absent after', {labels: {team: 'x'}}, {}, true),
+    namespaceUpdate('canary weight annotation changed', {labels: canary, annotations: {'istio.io/use-waypoint-canary-weight': '10'}}, {labels: canary, annotations: {'istio.io/use-waypoint-canary-weight': '20'}}, true),
+    namespaceUpdate('canary weight annotation added', {labels: waypoint}, {labels: waypoint, annotations: weight}, true),
+    namespaceUpdate('canary weight annotation removed', {annotations: weight}, {}, true),
+    namespaceUpdate('canary weight annotation kept, another changed', {annotations: {...weight, a: 'b'}}, {annotations: {...weight, a: 'c'}}, false),
+    // CREATE is not in this webhook's rules (the four label webhooks judge it, as before); the
+    // condition is false there too, not an error.
+    {what: 'CREATE', operation: 'CREATE', object: {metadata: {labels: waypoint}}, oldObject: null, expected: false},
   ],
   'defaults.waypoint.istio.io': [
     [{metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, true],
@@ -116,17 +157,20 @@ for (const {webhook, expr} of conditions) {
     continue
   }
 
-  for (const [object, expected, resource] of cases[webhook]) {
+  for (const sample of cases[webhook]) {
+    const {what, operation, object, oldObject, expected, resource} = Array.isArray(sample)
+      ? {operation: 'CREATE', object: sample[0], oldObject: null, expected: sample[1], resource: sample[2]}
+      : sample
     let got
     try {
-      got = evaluate(expr, {object, request: {resource: {resource: resource ?? 'x'}}})
+      got = evaluate(expr, {object, oldObject, request: {operation, resource: {resource: resource ?? 'x'}}})
     } catch (e) {
       got = `error: ${e.message}`
     }
 
     if (got !== expected) {
       failures++
-      console.log(`FAIL ${webhook} ${JSON.stringify(object)}: expected ${expected}, got ${got}`)
+      console.log(`FAIL ${webhook} ${what ?? operation} ${JSON.stringify({object, oldObject})}: expected ${expected}, got ${got}`)
     }
   }
 }

@@ -4,6 +4,7 @@ using WaypointWebhook.Admission;
 using WaypointWebhook.Cluster.Live;
 using WaypointWebhook.Hosting;
 using WaypointWebhook.Objects;
+using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Tests.Deploy;
 
@@ -30,25 +31,78 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
     private static int ContainerPort(JsonObject container, string name) =>
         (int)container["ports"]!.AsArray().Single(p => (string?)p!["name"] == name)!["containerPort"]!;
 
+    /// <summary>
+    /// The operations the API server must send for a handled kind (spec sections 5 and 7): CREATE and UPDATE
+    /// for every subject; DELETE too for Gateways and GatewayClasses, whose deletion the reverse check judges.
+    /// (Namespace UPDATE is narrowed to label changes by a matchCondition: see the test below.)
+    /// </summary>
+    private static string[] SpecOperations(HandledKind kind) =>
+        kind.Subject is SubjectKind.Gateway or SubjectKind.GatewayClass ? ["CREATE", "DELETE", "UPDATE"] : ["CREATE", "UPDATE"];
+
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Validating_rules_cover_exactly_the_handled_kinds_for_create_and_update(string overlay)
+    public void Validating_rules_send_exactly_the_handled_kinds_with_the_operations_the_spec_names(string overlay)
     {
         var configuration = RenderedManifests.Single(rendered.Overlays[overlay], "ValidatingWebhookConfiguration");
-        var ruled = new HashSet<(string, string)>();
+        var ruled = new Dictionary<(string, string), SortedSet<string>>();
         foreach (var rule in Webhooks(configuration).SelectMany(Rules))
         {
-            Assert.Equal(["CREATE", "UPDATE"], Strings(rule["operations"]).Order());
             foreach (var group in Strings(rule["apiGroups"]))
             {
                 foreach (var resource in Strings(rule["resources"]))
                 {
-                    ruled.Add((group, resource));
+                    var operations = ruled.TryGetValue((group, resource), out var known) ? known : ruled[(group, resource)] = new SortedSet<string>(StringComparer.Ordinal);
+                    operations.UnionWith(Strings(rule["operations"]));
                 }
             }
         }
 
-        Assert.Equal(HandledKinds.All.Select(k => (k.Group, k.Resource)).ToHashSet(), ruled);
+        var expected = HandledKinds.All.ToDictionary(k => (k.Group, k.Resource), k => string.Join(',', SpecOperations(k)));
+        Assert.Equal(expected, ruled.ToDictionary(r => r.Key, r => string.Join(',', r.Value)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Namespace_updates_come_from_every_namespace_once_and_only_when_labels_changed(string overlay)
+    {
+        var webhooks = Webhooks(RenderedManifests.Single(rendered.Overlays[overlay], "ValidatingWebhookConfiguration")).ToList();
+        bool Sends(JsonObject webhook, string operation) =>
+            Rules(webhook).Any(r => Strings(r["resources"]).Contains("namespaces") && Strings(r["operations"]).Contains(operation));
+
+        // CREATE as before: the three label webhooks (objectSelectors) and the canary webhook (a condition).
+        Assert.Equal(
+            ["canaries.waypoint.istio.io", "ingress-use-waypoint.waypoint.istio.io", "use-waypoint-namespace.waypoint.istio.io", "use-waypoint.waypoint.istio.io"],
+            webhooks.Where(w => Sends(w, "CREATE")).Select(w => (string)w["name"]!).Order(StringComparer.Ordinal));
+
+        // UPDATE through one webhook only (judged once), from any namespace: no objectSelector, and no
+        // namespaceSelector beyond the exclusion list, so a namespace without any waypoint label is sent too.
+        var update = Assert.Single(webhooks, w => Sends(w, "UPDATE"));
+        Assert.Equal("namespace-labels.waypoint.istio.io", (string?)update["name"]);
+        var rule = Assert.Single(Rules(update));
+        Assert.Equal(["namespaces"], Strings(rule["resources"]));
+        Assert.Equal(["UPDATE"], Strings(rule["operations"]));
+        Assert.Null(update["objectSelector"]);
+        Assert.Equal(["kubernetes.io/metadata.name"], update["namespaceSelector"]!["matchExpressions"]!.AsArray().Select(e => (string)e!["key"]!));
+        Assert.Null(update["namespaceSelector"]!["matchLabels"]);
+
+        // Narrowed by one condition that compares the labels before and after (check.mjs evaluates it).
+        var condition = (string)Assert.Single(update["matchConditions"]!.AsArray())!["expression"]!;
+        Assert.Contains("object.metadata.labels", condition);
+        Assert.Contains("oldObject.metadata.labels", condition);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Delete_is_sent_only_for_waypoint_gateways_and_classes_judged_on_the_old_object(string overlay)
+    {
+        var webhooks = Webhooks(RenderedManifests.Single(rendered.Overlays[overlay], "ValidatingWebhookConfiguration")).ToList();
+
+        var deleting = Assert.Single(webhooks, w => Rules(w).Any(r => Strings(r["operations"]).Contains("DELETE")));
+        Assert.Equal("gateways.waypoint.istio.io", (string?)deleting["name"]);
+        Assert.Equal(["gatewayclasses", "gateways"], Rules(deleting).SelectMany(r => Strings(r["resources"])).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(webhooks.SelectMany(Rules), r => Strings(r["operations"]).Contains("CONNECT") || Strings(r["operations"]).Contains("*"));
+        // On DELETE the request has no object, only the old one: the condition must read it.
+        Assert.Contains("oldObject", (string)Assert.Single(deleting["matchConditions"]!.AsArray())!["expression"]!);
     }
 
     [Theory]
@@ -290,6 +344,6 @@ public sealed class DeployManifestTests(RenderedManifests rendered) : IClassFixt
 
         Assert.True(exit == 0, output + error);
         Assert.Contains($"all {conditions.Count} conditions behave", output);
-        Assert.Equal(12, conditions.Count);
+        Assert.Equal(13, conditions.Count);
     }
 }
