@@ -227,8 +227,8 @@ public sealed class ConsumerIndexLiveTests : IAsyncLifetime
     public async Task Changed_is_raised_after_each_write_with_the_new_snapshot_in_place()
     {
         var seen = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        view.Changed += () => throw new InvalidOperationException("a broken handler"); // reported; the others and the watches go on
         view.Changed += () => seen.Enqueue(view.Snapshot?.Consumers.Count ?? -1);
-        view.Changed += () => throw new InvalidOperationException("a broken handler"); // reported; the watches go on
         api.Apply(Pods, Pod("shop", "before-sync", (UW, "waypoint")));
         await StartAndWatch();
 

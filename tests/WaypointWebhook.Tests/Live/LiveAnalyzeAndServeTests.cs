@@ -90,7 +90,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
     [Fact]
     public async Task Serve_in_live_mode_is_ready_only_after_sync()
     {
-        api.ListDelay = TimeSpan.FromMilliseconds(700);
+        api.HoldLists(FakeObjects.Namespaces); // held until the early probe is answered, however slow the start
         using var certificates = new TestCertificates();
         var view = new LiveClusterView(api.Client(), new CacheTiming { InitialBackoff = TimeSpan.FromMilliseconds(20) }, NullLoggerFactory.Instance);
         await using var host = await InProcessWebhook.StartAsync(certificates.CertificateFile, certificates.KeyFile, views: view, logger: new LoggerConfiguration().CreateLogger());
@@ -101,6 +101,7 @@ public sealed class LiveAnalyzeAndServeTests : IAsyncLifetime
         Assert.Contains("syncing", await early.Content.ReadAsStringAsync());
         using var alive = await http.GetAsync(new Uri(host.Health, "/healthz"));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        api.ReleaseLists(FakeObjects.Namespaces);
 
         async Task<bool> Ready()
         {

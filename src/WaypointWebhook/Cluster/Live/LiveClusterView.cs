@@ -52,7 +52,6 @@ public sealed class LiveClusterView : IClusterViewSource
         confirmTimeout = timing.ConfirmTimeout;
         logger = loggers.CreateLogger("WaypointWebhook.Cluster.Live");
         store = new ClusterStore(e => logger.LogError(e, "A handler of the cluster view's change notification failed"));
-        store.Changed += () => Changed?.Invoke();
         Namespaces = new Reflector<NamespaceInfo>(
             new NamespaceSource(client), store, s => s.Namespaces, (s, t, change) => s.WithNamespaces(t, change), timing, logger);
         GatewayClasses = new Reflector<GatewayClassInfo>(
@@ -94,9 +93,14 @@ public sealed class LiveClusterView : IClusterViewSource
     /// Raised after any write replaced the snapshot (a watch event, a relist, a bookmark, a confirmation's
     /// merge), and when a reflector's first list is in (the view may have become ready). On the writer's
     /// thread, outside the store's lock: handlers must be quick, read <see cref="Current"/> themselves (two
-    /// notifications may overlap) and coalesce; <see cref="Current"/> is null until every list is in.
+    /// notifications may overlap) and coalesce; <see cref="Current"/> is null until every list is in. Each
+    /// handler is called on its own: one that throws is logged and the others still run.
     /// </summary>
-    public event Action? Changed;
+    public event Action? Changed
+    {
+        add => store.Changed += value;
+        remove => store.Changed -= value;
+    }
 
     public Reflector<NamespaceInfo> Namespaces { get; }
 
