@@ -171,6 +171,13 @@ public sealed class WebhookMetricsTests : IDisposable
 
         public IReadOnlyList<ResourceStatus> Resources => [];
 
+        // Never loaded, so never changed.
+        public event Action? Changed
+        {
+            add { }
+            remove { }
+        }
+
         public ValueTask<IClusterView> ConfirmAsync(IClusterView view, ViewMisses misses, CancellationToken cancellationToken) => ValueTask.FromResult(view);
 
         public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
