@@ -167,7 +167,7 @@ public sealed class AdmissionHandler(WaypointPolicy policy, IClusterViewSource v
             response.Patch = JsonPatch.AddLabelAndAnnotation(
                 review.Object,
                 (WaypointLabels.WaypointFor, trafficType),
-                (WaypointLabels.DefaultedAnnotation, WaypointLabels.WaypointFor));
+                (WaypointLabels.DefaultedAnnotation, WaypointLabels.DefaultedWaypointFor));
             response.PatchType = JsonPatch.PatchType;
         }
 

@@ -165,7 +165,7 @@ public sealed class AdmissionHandlerTests
         Assert.True((bool)response["allowed"]!);
         Assert.Equal("JSONPatch", (string?)response["patchType"]);
         var patch = Encoding.UTF8.GetString(Convert.FromBase64String((string)response["patch"]!));
-        Assert.Equal("""[{"op":"add","path":"/metadata/labels/istio.io~1waypoint-for","value":"service"},{"op":"add","path":"/metadata/annotations","value":{"waypoint.istio.io/defaulted":"istio.io/waypoint-for"}}]""", patch);
+        Assert.Equal("""[{"op":"add","path":"/metadata/labels/istio.io~1waypoint-for","value":"service"},{"op":"add","path":"/metadata/annotations","value":{"waypoint.istio.io/defaulted":"waypoint-for"}}]""", patch);
         Assert.Equal("""{"team":"a","istio.io/waypoint-for":"service"}""", JsonPatchApplier.Apply(gateway, patch)["metadata"]!["labels"]!.ToJsonString());
     }
 
@@ -177,7 +177,7 @@ public sealed class AdmissionHandlerTests
         var response = ResponseOf(Handle(Review("u", "gateway.networking.k8s.io", "v1", "Gateway", "app", "w", "CREATE", gateway), AdmissionEndpoint.Mutate))["response"]!;
         var patch = Encoding.UTF8.GetString(Convert.FromBase64String((string)response["patch"]!));
 
-        Assert.Equal("""[{"op":"add","path":"/metadata/labels","value":{"istio.io/waypoint-for":"service"}},{"op":"add","path":"/metadata/annotations","value":{"waypoint.istio.io/defaulted":"istio.io/waypoint-for"}}]""", patch);
+        Assert.Equal("""[{"op":"add","path":"/metadata/labels","value":{"istio.io/waypoint-for":"service"}},{"op":"add","path":"/metadata/annotations","value":{"waypoint.istio.io/defaulted":"waypoint-for"}}]""", patch);
         Assert.Equal("""{"istio.io/waypoint-for":"service"}""", JsonPatchApplier.Apply(gateway, patch)["metadata"]!["labels"]!.ToJsonString());
     }
 

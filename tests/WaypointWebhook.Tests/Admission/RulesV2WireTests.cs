@@ -104,7 +104,7 @@ public sealed class RulesV2WireTests
         var patch = Encoding.UTF8.GetString(Convert.FromBase64String((string)response["patch"]!));
         var patched = JsonPatchApplier.Apply(gateway, patch);
 
-        Assert.Equal("""{"team":"a","waypoint.istio.io/defaulted":"istio.io/waypoint-for"}""", patched["metadata"]!["annotations"]!.ToJsonString());
+        Assert.Equal("""{"team":"a","waypoint.istio.io/defaulted":"waypoint-for"}""", patched["metadata"]!["annotations"]!.ToJsonString());
         Assert.Equal("service", (string?)patched["metadata"]!["labels"]!["istio.io/waypoint-for"]);
     }
 
@@ -117,7 +117,7 @@ public sealed class RulesV2WireTests
         var response = ResponseOf(Handle(Review("u", "gateway.networking.k8s.io", "v1", "Gateway", "app", "w", "CREATE", gateway), AdmissionEndpoint.Mutate));
         var patched = JsonPatchApplier.Apply(gateway, Encoding.UTF8.GetString(Convert.FromBase64String((string)response["patch"]!)));
 
-        Assert.Equal("istio.io/waypoint-for", (string?)patched["metadata"]!["annotations"]!["waypoint.istio.io/defaulted"]);
+        Assert.Equal("waypoint-for", (string?)patched["metadata"]!["annotations"]!["waypoint.istio.io/defaulted"]);
         Assert.Equal("service", (string?)patched["metadata"]!["labels"]!["istio.io/waypoint-for"]);
     }
 

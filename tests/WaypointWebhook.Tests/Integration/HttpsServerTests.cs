@@ -66,7 +66,7 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
 
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.True((bool)answer["allowed"]!);
-        Assert.Equal("""[{"op":"add","path":"/metadata/labels","value":{"istio.io/waypoint-for":"service"}},{"op":"add","path":"/metadata/annotations","value":{"waypoint.istio.io/defaulted":"istio.io/waypoint-for"}}]""", Encoding.UTF8.GetString(Convert.FromBase64String((string)answer["patch"]!)));
+        Assert.Equal("""[{"op":"add","path":"/metadata/labels","value":{"istio.io/waypoint-for":"service"}},{"op":"add","path":"/metadata/annotations","value":{"waypoint.istio.io/defaulted":"waypoint-for"}}]""", Encoding.UTF8.GetString(Convert.FromBase64String((string)answer["patch"]!)));
     }
 
     [Fact]
