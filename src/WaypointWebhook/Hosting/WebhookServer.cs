@@ -97,7 +97,11 @@ public static class WebhookServer
             Listen(serve.HealthPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
 
-    /// <summary>Each path answers only on its own port: the health port can never reach the admission endpoints.</summary>
+    /// <summary>
+    /// Each path answers only on its own port: the health port can never reach the admission endpoints.
+    /// The health port routes (a few GETs, scraped and probed); the admission port, on every admission's
+    /// path, is one terminal delegate without routing middleware.
+    /// </summary>
     private static void MapEndpoints(WebApplication app, ServeOptions serve)
     {
         app.MapWhen(c => c.Connection.LocalPort == serve.HealthPort, health =>
@@ -109,10 +113,16 @@ public static class WebhookServer
                 endpoints.MapMetrics("/metrics", endpoints.ServiceProvider.GetRequiredService<WebhookMetrics>().Registry);
             });
         });
-        app.MapWhen(c => c.Connection.LocalPort == serve.Port, admission =>
+        var admission = AdmissionEndpoints.Terminal(app.Services);
+        app.Run(context =>
         {
-            admission.UseRouting();
-            admission.UseEndpoints(endpoints => endpoints.MapAdmission());
+            if (context.Connection.LocalPort == serve.Port)
+            {
+                return admission(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
         });
     }
 
