@@ -23,14 +23,10 @@ public static class AdmissionEndpoints
     /// <summary>A plain-text error message is cut to this many characters: it may quote what the request sent.</summary>
     public const int MaxErrorMessageLength = 512;
 
-    /// <summary>
-    /// The admission port's whole application: one terminal delegate, no routing middleware. Two fixed
-    /// paths, POST only, matched as routing would match them (case-insensitive, an optional trailing
-    /// slash): another method on them is 405 with <c>Allow: POST</c>, any other path 404.
-    /// </summary>
-    public static RequestDelegate Terminal(IServiceProvider services)
+    public static void MapAdmission(this IEndpointRouteBuilder routes)
     {
         // Singletons resolved once: touching HttpContext.RequestServices would open a DI scope per admission.
+        var services = routes.ServiceProvider;
         var limits = services.GetRequiredService<AdmissionLimits>();
         var dependencies = new Dependencies(
             services.GetRequiredService<AdmissionHandler>(),
@@ -38,38 +34,8 @@ public static class AdmissionEndpoints
             services.GetRequiredService<RequestBodyBudget>(),
             limits.MaxRequestBodyBytes,
             limits.BodyTimeout);
-        return context =>
-        {
-            var path = context.Request.Path.Value.AsSpan();
-            if (path.Length > 1 && path[^1] == '/')
-            {
-                path = path[..^1];
-            }
-
-            AdmissionEndpoint endpoint;
-            if (path.Equals(ValidatePath, StringComparison.OrdinalIgnoreCase))
-            {
-                endpoint = AdmissionEndpoint.Validate;
-            }
-            else if (path.Equals(MutatePath, StringComparison.OrdinalIgnoreCase))
-            {
-                endpoint = AdmissionEndpoint.Mutate;
-            }
-            else
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            }
-
-            if (!HttpMethods.IsPost(context.Request.Method))
-            {
-                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = HttpMethods.Post;
-                return Task.CompletedTask;
-            }
-
-            return Serve(context, endpoint, dependencies);
-        };
+        routes.MapPost(ValidatePath, context => Serve(context, AdmissionEndpoint.Validate, dependencies));
+        routes.MapPost(MutatePath, context => Serve(context, AdmissionEndpoint.Mutate, dependencies));
     }
 
     private sealed record Dependencies(AdmissionHandler Handler, IAdmissionObserver[] Observers, RequestBodyBudget Budget, long MaxRequestBodyBytes, TimeSpan BodyTimeout);

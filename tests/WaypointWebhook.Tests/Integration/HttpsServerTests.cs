@@ -134,9 +134,9 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
     }
 
     [Fact]
-    public async Task The_admission_port_matches_its_two_paths_as_routing_did_and_nothing_else()
+    public async Task The_admission_port_matches_its_two_paths_case_insensitively_with_a_trailing_slash_and_nothing_else()
     {
-        // Routing matched paths case-insensitively and with a trailing slash; the terminal delegate keeps that.
+        // As routing matches: the path case-insensitively, a trailing slash allowed; POST only.
         var review = PodReview("r1", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString();
         var (upper, upperBody) = await Post("/VALIDATE", Json(review));
         var (slash, _) = await Post("/validate/", Json(review));
