@@ -7,12 +7,14 @@ using WaypointWebhook.Testing;
 namespace WaypointWebhook.Benchmarks;
 
 /// <summary>
-/// The webhook and the null baseline, each in its own process over HTTPS on loopback, driven in turn
-/// by wrk with the same 3 KB Pod review; prints throughput ratios, latency percentiles and peak RSS.
+/// The webhook (and any other builds of it named on the command line) and the null baseline, each in its
+/// own process over HTTPS on loopback, driven in turn by wrk with the same 3 KB Pod review, in interleaved
+/// rounds; prints per-round throughput ratios, their medians and spread, latency percentiles and peak RSS.
 /// </summary>
 public static partial class LoadBenchmark
 {
-    public static async Task<int> RunAsync(int seconds, int connections)
+    /// <param name="variants">Extra webhook builds to compare in the same run (name=path/to/WaypointWebhook.dll); the build beside this one is always "webhook".</param>
+    public static async Task<int> RunAsync(int seconds, int connections, int rounds, IReadOnlyList<(string Name, string Dll)> variants)
     {
         if (!File.Exists("/usr/bin/wrk") && Which("wrk") is null)
         {
@@ -41,58 +43,109 @@ public static partial class LoadBenchmark
             f:close()
             """);
 
-        var webhookPort = FreePorts.Next();
-        var baselinePort = FreePorts.Next();
-        var dll = Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.dll");
-        using var webhook = ProcessRunner.StartDrained("dotnet", dll, "serve", "--cluster-state", state, "--port", webhookPort.ToString(), "--health-port", FreePorts.Next().ToString(),
-            "--tls-cert-file", certificate, "--tls-private-key-file", key);
-        using var baseline = ProcessRunner.StartDrained("dotnet", Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.Benchmarks.dll"), "null-server", "--port", baselinePort.ToString(),
-            "--tls-cert-file", certificate, "--tls-private-key-file", key);
+        // Every server in its own process, started the same way; the null baseline first.
+        var servers = new List<Server>();
         try
         {
-            await WaitForPort(webhookPort);
-            await WaitForPort(baselinePort);
-            Console.WriteLine($"cluster state: {BenchData.Namespaces} namespaces, {BenchData.Gateways} waypoint Gateways; body {new FileInfo(bodies["allowed"]).Length} bytes; wrk -t2 -c{connections} -d{seconds}s");
+            var baselinePort = FreePorts.Next();
+            servers.Add(new Server("null", baselinePort, ProcessRunner.StartDrained("dotnet", Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.Benchmarks.dll"), "null-server", "--port", baselinePort.ToString(),
+                "--tls-cert-file", certificate, "--tls-private-key-file", key)));
+            foreach (var (name, dll) in variants.Prepend(("webhook", Path.Combine(AppContext.BaseDirectory, "WaypointWebhook.dll"))))
+            {
+                var port = FreePorts.Next();
+                servers.Add(new Server(name, port, ProcessRunner.StartDrained("dotnet", dll, "serve", "--cluster-state", state, "--port", port.ToString(), "--health-port", FreePorts.Next().ToString(),
+                    "--tls-cert-file", certificate, "--tls-private-key-file", key)));
+            }
+
+            foreach (var server in servers)
+            {
+                await WaitForPort(server.Port);
+            }
+
+            Console.WriteLine($"cluster state: {BenchData.Namespaces} namespaces, {BenchData.Gateways} waypoint Gateways; body {new FileInfo(bodies["allowed"]).Length} bytes; wrk -t2 -c{connections} -d{seconds}s; {rounds} rounds, servers interleaved");
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 
             // Warm-up: JIT, TLS session setup, pools.
-            foreach (var port in new[] { baselinePort, webhookPort })
+            foreach (var server in servers)
             {
-                Wrk(script, bodies["denied"], port, 2, connections);
-                Wrk(script, bodies["allowed"], port, 2, connections);
+                Wrk(script, bodies["denied"], server.Port, 2, connections);
+                Wrk(script, bodies["allowed"], server.Port, 2, connections);
+            }
+
+            // Each round runs every server on each body once, in an order rotated per round, so a slow
+            // moment of the shared machine falls on a different server each time; ratios are per round.
+            var results = new Dictionary<(string Body, string Server), List<Measured>>();
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, body) in bodies)
+                {
+                    for (var i = 0; i < servers.Count; i++)
+                    {
+                        var server = servers[(i + round) % servers.Count];
+                        var cpu = CpuSeconds(server.Process.Id);
+                        var run = Wrk(script, body, server.Port, seconds, connections);
+                        cpu = CpuSeconds(server.Process.Id) - cpu;
+                        if (run.Errors > 0)
+                        {
+                            Console.WriteLine($"  ({server.Name}, {name}, round {round + 1}: {run.Errors} non-2xx or socket errors)");
+                        }
+
+                        var key2 = (name, server.Name);
+                        if (!results.TryGetValue(key2, out var list))
+                        {
+                            results[key2] = list = [];
+                        }
+
+                        list.Add(new Measured(run, cpu / (run.Rps * seconds) * 1e6));
+                    }
+                }
+
+                Console.WriteLine($"round {round + 1}: " + string.Join("; ", bodies.Keys.SelectMany(b => servers.Skip(1).Select(s => $"{s.Name} {b} {results[(b, s.Name)][round].Run.Rps / results[(b, "null")][round].Run.Rps:F2}"))));
             }
 
             Console.WriteLine();
-            Console.WriteLine("| request | null baseline req/s | webhook req/s | ratio | webhook p50 | webhook p99 | baseline p99 | server CPU per request (webhook / baseline) |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var (name, body) in bodies)
+            Console.WriteLine("| request | server | null req/s | req/s | ratio (median, min-max of rounds) | p50 | p99 | null p99 | p99 ratio | CPU per request (server / null) |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var name in bodies.Keys)
             {
-                var nullCpu = CpuSeconds(baseline.Id);
-                var nullRun = Wrk(script, body, baselinePort, seconds, connections);
-                nullCpu = CpuSeconds(baseline.Id) - nullCpu;
-                var cpu = CpuSeconds(webhook.Id);
-                var run = Wrk(script, body, webhookPort, seconds, connections);
-                cpu = CpuSeconds(webhook.Id) - cpu;
-                var perRequest = cpu / (run.Rps * seconds) * 1e6;
-                var nullPerRequest = nullCpu / (nullRun.Rps * seconds) * 1e6;
-                Console.WriteLine($"| {name} | {nullRun.Rps:F0} | {run.Rps:F0} | {run.Rps / nullRun.Rps:F2} | {run.P50Ms:F2} ms | {run.P99Ms:F2} ms | {nullRun.P99Ms:F2} ms | {perRequest:F0} µs / {nullPerRequest:F0} µs |");
-                if (run.Errors > 0 || nullRun.Errors > 0)
+                var baseline = results[(name, "null")];
+                foreach (var server in servers.Skip(1))
                 {
-                    Console.WriteLine($"  (non-2xx or socket errors: webhook {run.Errors}, baseline {nullRun.Errors})");
+                    var measured = results[(name, server.Name)];
+                    var ratios = measured.Select((m, r) => m.Run.Rps / baseline[r].Run.Rps).ToList();
+                    var p99Ratios = measured.Select((m, r) => m.Run.P99Ms / baseline[r].Run.P99Ms).ToList();
+                    Console.WriteLine(
+                        $"| {name} | {server.Name} | {Median(baseline.Select(m => m.Run.Rps)):F0} | {Median(measured.Select(m => m.Run.Rps)):F0} | {Median(ratios):F2} ({ratios.Min():F2}-{ratios.Max():F2}) | "
+                        + $"{Median(measured.Select(m => m.Run.P50Ms)):F2} ms | {Median(measured.Select(m => m.Run.P99Ms)):F2} ms | {Median(baseline.Select(m => m.Run.P99Ms)):F2} ms | {Median(p99Ratios):F2} | "
+                        + $"{Median(measured.Select(m => m.CpuMicros)):F0} µs / {Median(baseline.Select(m => m.CpuMicros)):F0} µs |");
                 }
             }
 
             Console.WriteLine();
-            Console.WriteLine($"peak RSS: webhook {PeakRssMb(webhook.Id):F0} MB, null baseline {PeakRssMb(baseline.Id):F0} MB");
+            Console.WriteLine("peak RSS: " + string.Join(", ", servers.Select(s => $"{s.Name} {PeakRssMb(s.Process.Id):F0} MB")));
             return 0;
         }
         finally
         {
-            webhook.Kill(entireProcessTree: true);
-            baseline.Kill(entireProcessTree: true);
+            foreach (var server in servers)
+            {
+                server.Process.Kill(entireProcessTree: true);
+                server.Process.Dispose();
+            }
+
             Directory.Delete(work, recursive: true);
         }
     }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private sealed record Server(string Name, int Port, Process Process);
+
+    private sealed record Measured(WrkResult Run, double CpuMicros);
 
     private sealed record WrkResult(double Rps, double P50Ms, double P99Ms, long Errors);
 

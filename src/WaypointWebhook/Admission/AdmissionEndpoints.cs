@@ -68,7 +68,8 @@ public static class AdmissionEndpoints
             case Answered answered:
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Response.ContentType = "application/json";
-                await JsonSerializer.SerializeAsync(context.Response.Body, answered.Review, WireJsonContext.Default.AdmissionReviewResponse, context.RequestAborted);
+                ResponseBuffer.WriteJson(context.Response, answered.Review);
+                await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
                 break;
             case Refused bad:
                 if (bad.Cause is RefusalCause.OverBudget or RefusalCause.BodyTooLarge && HttpProtocol.IsHttp11(context.Request.Protocol))
@@ -146,6 +147,7 @@ public static class AdmissionEndpoints
 
         // A declared length is reserved whole before a byte is read; a chunked body as it arrives.
         var reserved = 0L;
+        CancellationTokenSource? timeout = null;
         if (declared is { } length)
         {
             if (!budget.TryReserve(length))
@@ -164,17 +166,26 @@ public static class AdmissionEndpoints
                 sizeFeature.MaxRequestBodySize = null;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            timeout.CancelAfter(bodyTimeout);
             var reader = context.Request.BodyReader;
             while (true)
             {
                 ReadResult read;
                 try
                 {
-                    read = await reader.ReadAsync(timeout.Token);
+                    // A body of a few KB is usually whole before the endpoint runs (one TLS record): only a body
+                    // still arriving needs the timer (a linked token source and a timer per admission else).
+                    if (!reader.TryRead(out read))
+                    {
+                        if (timeout is null)
+                        {
+                            timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                            timeout.CancelAfter(bodyTimeout);
+                        }
+
+                        read = await reader.ReadAsync(timeout.Token);
+                    }
                 }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested)
                 {
                     return new Refused(408, RefusalCause.BodyTimeout, $"request body did not arrive within {bodyTimeout.TotalSeconds:0.#} s");
                 }
@@ -244,6 +255,7 @@ public static class AdmissionEndpoints
         }
         finally
         {
+            timeout?.Dispose();
             budget.Release(reserved);
         }
     }

@@ -105,13 +105,26 @@ public static class AdmissionMessages
     /// <summary><c>[Reason] message</c>, one line, at most <paramref name="maxLength"/> characters.</summary>
     private static string Piece(Finding finding, int maxLength)
     {
+        // The usual case: both parts already one line and the whole within the length, so there is nothing
+        // to escape or cut and the text-element walk of SafeText.Append (most of a denial's message cost
+        // when profiled) would copy them unchanged.
+        if (finding.Reason.Length <= MaxReasonLength
+            && finding.Reason.Length + finding.Message.Length + 3 <= maxLength
+            && SafeText.IsOneLine(finding.Reason)
+            && SafeText.IsOneLine(finding.Message))
+        {
+            return string.Concat("[", finding.Reason, "] ", finding.Message);
+        }
+
         var text = new StringBuilder(Math.Min(maxLength, finding.Message.Length + finding.Reason.Length + 3) + 8);
         text.Append('[');
-        SafeText.Append(text, finding.Reason, 64);
+        SafeText.Append(text, finding.Reason, MaxReasonLength);
         text.Append("] ");
         SafeText.Append(text, finding.Message, maxLength - text.Length);
         return text.ToString();
     }
+
+    private const int MaxReasonLength = 64;
 
     private static string More(int count) => string.Create(CultureInfo.InvariantCulture, $"{SafeText.Ellipsis} and {count} more");
 

@@ -18,12 +18,7 @@ public static class Logging
     /// </summary>
     public static Serilog.Core.Logger Create(WebhookSettings settings)
     {
-        ITextFormatter formatter = string.Equals(settings.LogFormat, "Json", StringComparison.OrdinalIgnoreCase)
-            ? new RenderedCompactJsonFormatter()
-            : new MessageTemplateTextFormatter(
-                "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                System.Globalization.CultureInfo.InvariantCulture);
-        var output = new BufferedStandardError(formatter);
+        var output = new BufferedStandardError(Formatter(settings));
         return new LoggerConfiguration()
             .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -32,34 +27,56 @@ public static class Logging
             .CreateLogger();
     }
 
-    /// <summary>Standard error behind a 64 KiB buffer, flushed on a timer, after errors and on dispose.</summary>
+    /// <summary>How each event is written: one line of text, or compact JSON when asked.</summary>
+    public static ITextFormatter Formatter(WebhookSettings settings) =>
+        string.Equals(settings.LogFormat, "Json", StringComparison.OrdinalIgnoreCase)
+            ? new RenderedCompactJsonFormatter()
+            : new MessageTemplateTextFormatter(
+                "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Standard error behind a 64 KiB buffer, flushed on a timer, after errors and on dispose. One lock per
+    /// event, not per write: a synchronized writer took its lock on each of the thirty-odd writes the
+    /// formatter makes of one line.
+    /// </summary>
     private sealed class BufferedStandardError : Serilog.Core.ILogEventSink, IDisposable
     {
-        private readonly TextWriter writer = TextWriter.Synchronized(
-            new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false });
-
+        private readonly StreamWriter writer = new(Console.OpenStandardError(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+        private readonly Lock gate = new();
         private readonly Timer flusher;
         private readonly ITextFormatter formatter;
 
         public BufferedStandardError(ITextFormatter formatter)
         {
             this.formatter = formatter;
-            flusher = new Timer(_ => writer.Flush(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
+            flusher = new Timer(_ => Flush(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
         }
 
         public void Emit(LogEvent logEvent)
         {
-            formatter.Format(logEvent, writer);
-            if (logEvent.Level >= LogEventLevel.Error)
+            lock (gate)
             {
-                writer.Flush();
+                formatter.Format(logEvent, writer);
+                if (logEvent.Level >= LogEventLevel.Error)
+                {
+                    writer.Flush();
+                }
             }
         }
 
         public void Dispose()
         {
             flusher.Dispose();
-            writer.Flush();
+            Flush();
+        }
+
+        private void Flush()
+        {
+            lock (gate)
+            {
+                writer.Flush();
+            }
         }
     }
 }

@@ -46,4 +46,42 @@ public sealed class AdmissionMessagesTests
     {
         Assert.Equal(["[InvalidLabelValue] a", "[InvalidLabelValue] b"], AdmissionMessages.Warnings([Finding(0, "a"), Finding(1, "b")]));
     }
+
+    /// <summary>What a piece of the answer is by definition: reason and message each made one line by SafeText and cut within the length.</summary>
+    private static string Reference(Finding finding, int maxLength)
+    {
+        var text = new StringBuilder();
+        text.Append('[');
+        WaypointWebhook.Policy.Messages.SafeText.Append(text, finding.Reason, 64);
+        text.Append("] ");
+        WaypointWebhook.Policy.Messages.SafeText.Append(text, finding.Message, maxLength - text.Length);
+        return text.ToString();
+    }
+
+    [Theory]
+    [InlineData("plain ASCII that fits")]
+    [InlineData("exactly at the bound")]
+    [InlineData("quotes “like these” and é, 日本, 👩‍👩‍👧 fit unchanged")]
+    [InlineData("a line\nbreak and a \u202e bidi override are escaped")]
+    [InlineData("\ud800 lone surrogate")]
+    [InlineData("long")]
+    [InlineData("long emoji")]
+    public void A_warning_is_what_SafeText_makes_of_reason_and_message_on_the_fast_path_and_off_it(string message)
+    {
+        // Around the bound: the piece just fits, is one character over, or far over (cut on a text element).
+        var fill = message switch
+        {
+            "exactly at the bound" => new string('x', AdmissionMessages.MaxWarningLength - "[InvalidLabelValue] ".Length),
+            "long" => new string('y', 1000),
+            "long emoji" => string.Concat(Enumerable.Repeat("👩‍👩‍👧", 100)),
+            _ => message,
+        };
+
+        foreach (var text in new[] { fill, fill + "z", fill[..^1] })
+        {
+            var finding = Finding(0, text);
+            Assert.Equal(Reference(finding, AdmissionMessages.MaxWarningLength), AdmissionMessages.Warning(finding));
+            Assert.Equal(Reference(finding, AdmissionMessages.MaxDenialLength), AdmissionMessages.DenyMessage([finding]));
+        }
+    }
 }

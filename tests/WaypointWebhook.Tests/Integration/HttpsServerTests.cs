@@ -130,6 +130,45 @@ public sealed class HttpsServerTests(WebhookFixture server) : IClassFixture<Webh
         using var response = await server.Https.GetAsync(new Uri(server.Admission, "/validate"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task The_admission_port_matches_its_two_paths_case_insensitively_with_a_trailing_slash_and_nothing_else()
+    {
+        // As routing matches: the path case-insensitively, a trailing slash allowed; POST only.
+        var review = PodReview("r1", "default", "p", ("istio.io/use-waypoint", "waypoint")).ToJsonString();
+        var (upper, upperBody) = await Post("/VALIDATE", Json(review));
+        var (slash, _) = await Post("/validate/", Json(review));
+        var (mutate, mutateBody) = await Post("/Mutate/", Json(review));
+        Assert.Equal(HttpStatusCode.OK, upper);
+        Assert.Equal("r1", (string?)JsonNode.Parse(upperBody)!["response"]!["uid"]);
+        Assert.Equal(HttpStatusCode.OK, slash);
+        Assert.Equal(HttpStatusCode.OK, mutate);
+        Assert.True((bool)JsonNode.Parse(mutateBody)!["response"]!["allowed"]!);
+
+        using var put = await server.Https.PutAsync(new Uri(server.Admission, "/mutate"), Json(review));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+        foreach (var path in new[] { "/", "/validatex", "/validate/x", "/mutate//", "/healthz" })
+        {
+            var (status, _) = await Post(path, Json(review));
+            Assert.Equal(HttpStatusCode.NotFound, status);
+        }
+    }
+
+    [Fact]
+    public async Task An_answer_is_sent_with_its_content_length_not_chunked()
+    {
+        var body = await File.ReadAllTextAsync(RepoPaths.ExampleRequest("pod-on-service-waypoint.json"));
+        using var http11 = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Admission, "/validate")) { Content = Json(body), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await server.Https.SendAsync(http11);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False((bool)JsonNode.Parse(bytes)!["response"]!["allowed"]!);
     }
 
     [Fact]
