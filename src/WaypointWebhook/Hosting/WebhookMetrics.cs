@@ -55,7 +55,8 @@ public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
     private readonly Counter.Child?[] badRequestChildren = new Counter.Child?[Endpoints.Length * Causes.Length];
     private readonly Histogram.Child?[] durationChildren = new Histogram.Child?[Endpoints.Length * Verdicts.Length];
 
-    public WebhookMetrics(IClusterViewSource viewSource, ServingCertificate certificate, GracefulShutdown? shutdown, TimeProvider clock)
+    /// <param name="audit">The live audit whose counts the <c>unbound_consumers</c> gauge shows; null: no such gauge (a view of files in a test).</param>
+    public WebhookMetrics(IClusterViewSource viewSource, ServingCertificate certificate, GracefulShutdown? shutdown, TimeProvider clock, UnboundAudit? audit = null)
     {
         var factory = Metrics.WithCustomRegistry(Registry);
         factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
@@ -82,6 +83,16 @@ public sealed class WebhookMetrics : IAdmissionObserver, IDisposable
             Prefix + "ready",
             "1 when /readyz answers ready (cluster view loaded, a serving certificate, not shutting down), else 0.",
             () => Readiness.IsReady(viewSource, certificate, shutdown) ? 1 : 0);
+        if (audit is not null)
+        {
+            // Kinds are the policy's consumer kinds and reasons its codes: bounded, whatever the cluster holds.
+            _ = new ScrapedGauge(
+                Registry,
+                Prefix + "unbound_consumers",
+                "Objects that name a waypoint istiod does not bind them to now (the live audit, GET /unbound), by kind and reason.",
+                ["kind", "reason"],
+                () => audit.Counts.Select(c => (new[] { c.Kind, ReasonLabel(c.Reason) }, (double)c.Count)));
+        }
 
         // The runtime's own meter, as exported before: its instruments are observable, read at scrape time.
         runtimeMeters = MeterAdapter.StartListening(new MeterAdapterOptions

@@ -58,7 +58,8 @@ public static class WebhookServer
         // What is told of every admission: the log and the metrics.
         services.AddSingleton<AdmissionLog>();
         services.AddSingleton<IAdmissionObserver>(provider => provider.GetRequiredService<AdmissionLog>());
-        services.AddSingleton(provider => new WebhookMetrics(viewSource, certificate, provider.GetRequiredService<GracefulShutdown>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new WebhookMetrics(
+            viewSource, certificate, provider.GetRequiredService<GracefulShutdown>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<UnboundAudit>()));
         services.AddSingleton<IAdmissionObserver>(provider => provider.GetRequiredService<WebhookMetrics>());
 
         // What runs beside the requests: the view's watches, certificate reloads, the shutdown delay.
