@@ -1,7 +1,8 @@
 // Evaluates every matchCondition of the rendered webhook configurations against sample objects.
 // Usage: node check.mjs conditions.json   (a list of {webhook, expr}, written by DeployManifestTests)
 // A case is [object, expected, resource?] (a CREATE: oldObject null) or, for UPDATE and DELETE,
-// {what, operation, object, oldObject, expected, resource?} (object null on DELETE).
+// {what, operation, object, oldObject, expected, resource?, username?} (object null on DELETE; the user
+// is a person unless given).
 // cel-js is not the API server's cel-go, but it parses the same language: a syntax error, an unknown
 // macro or a condition that selects the wrong objects fails here before it fails an installation.
 import {evaluate} from '@marcbachmann/cel-js'
@@ -118,6 +119,9 @@ const cases = {
     {what: 'UPDATE of an agentgateway waypoint class', operation: 'UPDATE', object: {metadata: {annotations: {a: 'b'}}, spec: {controllerName: 'istio.io/agentgateway-waypoint-controller'}}, oldObject: {metadata: {}, spec: {controllerName: 'istio.io/agentgateway-waypoint-controller'}}, expected: true, resource: 'gatewayclasses'},
     {what: 'UPDATE removing a class waypoint-for', operation: 'UPDATE', object: {metadata: {}, spec: {controllerName: 'c'}}, oldObject: {metadata: {labels: {'istio.io/waypoint-for': 'all'}}, spec: {controllerName: 'c'}}, expected: true, resource: 'gatewayclasses'},
     {what: 'DELETE of another class', operation: 'DELETE', object: null, oldObject: {metadata: {}, spec: {controllerName: 'c'}}, expected: false, resource: 'gatewayclasses'},
+    {what: 'DELETE of a waypoint by the namespace controller', operation: 'DELETE', username: 'system:serviceaccount:kube-system:namespace-controller', object: null, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, expected: false, resource: 'gateways'},
+    {what: 'DELETE of a waypoint by the garbage collector', operation: 'DELETE', username: 'system:serviceaccount:kube-system:generic-garbage-collector', object: null, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, expected: false, resource: 'gateways'},
+    {what: 'UPDATE of a waypoint by the garbage collector (removing an owner reference)', operation: 'UPDATE', username: 'system:serviceaccount:kube-system:generic-garbage-collector', object: {metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, oldObject: {metadata: {}, spec: {gatewayClassName: 'istio-waypoint'}}, expected: true, resource: 'gateways'},
   ],
   'namespace-labels.waypoint.istio.io': [
     namespaceUpdate('labels added', {}, {labels: {team: 'x'}}, true),
@@ -158,12 +162,12 @@ for (const {webhook, expr} of conditions) {
   }
 
   for (const sample of cases[webhook]) {
-    const {what, operation, object, oldObject, expected, resource} = Array.isArray(sample)
+    const {what, operation, object, oldObject, expected, resource, username} = Array.isArray(sample)
       ? {operation: 'CREATE', object: sample[0], oldObject: null, expected: sample[1], resource: sample[2]}
       : sample
     let got
     try {
-      got = evaluate(expr, {object, oldObject, request: {operation, resource: {resource: resource ?? 'x'}}})
+      got = evaluate(expr, {object, oldObject, request: {operation, resource: {resource: resource ?? 'x'}, userInfo: {username: username ?? 'jane@example.com'}}})
     } catch (e) {
       got = `error: ${e.message}`
     }
