@@ -36,6 +36,8 @@ public sealed class LayerTests
     [InlineData("WaypointWebhook.Settings", new[] { "WaypointWebhook.Hosting", "WaypointWebhook.Cli", "WaypointWebhook.Cluster", "Microsoft.AspNetCore" })]
     [InlineData("WaypointWebhook.Cli", new[] { "WaypointWebhook.Hosting", "WaypointWebhook.Admission", "Microsoft.AspNetCore" })]
     [InlineData("WaypointWebhook.Hosting", new[] { "WaypointWebhook.Cli" })]
+    // What /unbound and analyze share: the policy's verdicts, shaped; no I/O, no cluster access of its own.
+    [InlineData("WaypointWebhook.Audit", new[] { "WaypointWebhook.Hosting", "WaypointWebhook.Cli", "WaypointWebhook.Admission", "WaypointWebhook.Cluster", "WaypointWebhook.Settings", "k8s", "Microsoft.AspNetCore" })]
     public void A_layer_does_not_reach_up(string layer, string[] forbidden)
     {
         var result = Types.InAssembly(Webhook).That().ResideInNamespace(layer).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
