@@ -54,6 +54,8 @@ public sealed partial class MonitoringWebhookScrape : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         }
 
+        // The unbound gauge has samples once the live audit's first pass is done (/unbound answers 200 then).
+        await Eventually.Until(async () => (await http.GetAsync(new Uri(host.Health, "/unbound"))).StatusCode == HttpStatusCode.OK, "the audit's first pass", TimeSpan.FromSeconds(30));
         Text = await http.GetStringAsync(new Uri(host.Health, "/metrics"));
         Parse(Text);
     }
