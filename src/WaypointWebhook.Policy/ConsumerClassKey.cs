@@ -42,7 +42,7 @@ internal readonly struct ConsumerClassKey : IEquatable<ConsumerClassKey>
     public bool Equals(ConsumerClassKey other) => hash == other.hash && Alike(Consumer, other.Consumer);
 
     /// <summary>Whether the rules see the same in <paramref name="a"/> and <paramref name="b"/>, names apart.</summary>
-    private static bool Alike(EnrollingSubject a, EnrollingSubject b)
+    internal static bool Alike(EnrollingSubject a, EnrollingSubject b)
     {
         if (ReferenceEquals(a, b))
         {

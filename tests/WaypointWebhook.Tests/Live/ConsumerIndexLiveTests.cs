@@ -244,6 +244,33 @@ public sealed class ConsumerIndexLiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_the_rules_do_not_read_moves_the_version_and_tells_nobody()
+    {
+        api.Apply(Pods, Pod("shop", "reviews-1", (UW, "waypoint")));
+        await StartAndWatch();
+        var pods = view.Consumers.Single(r => r.Name == "pods[istio.io/use-waypoint]");
+        var held = Index.Naming(Waypoint).Single();
+        var told = 0;
+        view.Changed += () => Interlocked.Increment(ref told);
+
+        // A restart annotation and a status write, as a busy cluster makes them all the time: the audit must not
+        // re-judge every consumer for each.
+        var restarted = Pod("shop", "reviews-1", (UW, "waypoint"));
+        restarted["metadata"]!["annotations"] = new JsonObject { ["kubectl.kubernetes.io/restartedAt"] = "2026-12-02T00:00:00Z" };
+        restarted["status"] = new JsonObject { ["phase"] = "Running" };
+        var version = api.Apply(Pods, restarted);
+        await Until(() => pods.Table.ResourceVersion >= (ulong)version, "the event applied");
+
+        Assert.Equal(0, Volatile.Read(ref told));
+        Assert.Same(held, Index.Naming(Waypoint).Single());
+
+        // A change the rules read is applied and told.
+        api.Apply(Pods, Pod("shop", "reviews-1", (UW, "waypoint"), (UWC, "canary")));
+        await Until(() => Volatile.Read(ref told) > 0, "a notification");
+        Assert.Equal("Pod shop/reviews-1", Names(Index.Naming(Canary)));
+    }
+
+    [Fact]
     public async Task The_fake_refuses_a_selector_it_cannot_read()
     {
         using var http = new HttpClient { BaseAddress = api.Url };

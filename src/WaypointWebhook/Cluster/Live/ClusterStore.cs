@@ -42,6 +42,29 @@ public sealed class ClusterStore(Action<Exception>? onHandlerError = null)
         }
     }
 
+    /// <summary>
+    /// A change that says whether what the view holds changed or only its versions moved (a bookmark, an event
+    /// whose projection equals the item the table has: a Pod's status or an unkept annotation changed). Either
+    /// way the snapshot moves on; only a real change is told: the live audit re-judges 100,000 consumers on a
+    /// notification, and a busy cluster writes Pod statuses all the time.
+    /// </summary>
+    public void Write(Func<ClusterSnapshot, (ClusterSnapshot Next, bool Changed)> change)
+    {
+        bool notify;
+        lock (writer)
+        {
+            var before = current;
+            (var next, var changed) = change(before);
+            current = next;
+            notify = changed && !ReferenceEquals(before, next);
+        }
+
+        if (notify)
+        {
+            NotifyChanged();
+        }
+    }
+
     /// <summary>A change that also says something about what it found (a confirmation's merged item).</summary>
     public TResult Update<TResult>(Func<ClusterSnapshot, (ClusterSnapshot Next, TResult Result)> change)
     {

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Autorest;
 using WaypointWebhook.Objects;
+using WaypointWebhook.Policy;
 using WaypointWebhook.Policy.Model;
 
 namespace WaypointWebhook.Cluster.Live;
@@ -71,7 +72,7 @@ public sealed class LiveClusterView : IClusterViewSource
                 {
                     var feed = new ConsumerFeed(kind.Subject, selector);
                     consumers.Add(new Reflector<EnrollingSubject>(
-                        new CoreConsumerSource(client, kind, selector, reader), store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger));
+                        new CoreConsumerSource(client, kind, selector, reader), store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger, ConsumerEquality.SameForRules));
                 }
             }
             else
@@ -82,7 +83,7 @@ public sealed class LiveClusterView : IClusterViewSource
                 var feed = ConsumerFeed.All(kind.Subject);
                 consumers.Add(new Reflector<EnrollingSubject>(
                     new CustomObjectSource<EnrollingSubject>(client, kind, o => reader.Read(kind, o)),
-                    store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger));
+                    store, s => s.Consumers.Feed(feed), (s, t, change) => s.WithConsumers(feed, t, change), timing, logger, ConsumerEquality.SameForRules));
             }
         }
 

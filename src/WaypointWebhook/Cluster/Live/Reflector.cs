@@ -17,7 +17,8 @@ public sealed class Reflector<T>(
     Func<ClusterSnapshot, ResourceTable<T>> table,
     Func<ClusterSnapshot, ResourceTable<T>, TableChange, ClusterSnapshot> withTable,
     CacheTiming timing,
-    ILogger logger) where T : class
+    ILogger logger,
+    Func<T, T, bool>? sameForRules = null) where T : class
 {
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -178,7 +179,16 @@ public sealed class Reflector<T>(
             switch (change.Type)
             {
                 case WatchEventType.Added or WatchEventType.Modified when change.Item is { } item:
-                    store.Update(snapshot => withTable(snapshot, table(snapshot).Upserted(change.Key, item, version), TableChange.Of(change.Key)));
+                    store.Write(snapshot =>
+                    {
+                        // What the rules read did not change (a Pod's status, an annotation not kept): only the
+                        // version moves, and nobody is told. The item keeps its older version, which every merge
+                        // rule still orders correctly against what comes later.
+                        var current = table(snapshot);
+                        return sameForRules is not null && current.Get(change.Key) is { } known && sameForRules(known, item)
+                            ? (withTable(snapshot, current.Advanced(version), TableChange.None), false)
+                            : (withTable(snapshot, current.Upserted(change.Key, item, version), TableChange.Of(change.Key)), true);
+                    });
                     break;
 
                 // An object the source's projection does not keep (a ServiceEntry that no longer names a
@@ -188,7 +198,7 @@ public sealed class Reflector<T>(
                     store.Update(snapshot => withTable(snapshot, table(snapshot).Deleted(change.Key, version), TableChange.Of(change.Key)));
                     break;
                 case WatchEventType.Bookmark:
-                    store.Update(snapshot => withTable(snapshot, table(snapshot).Advanced(version), TableChange.None));
+                    store.Write(snapshot => (withTable(snapshot, table(snapshot).Advanced(version), TableChange.None), false));
                     break;
             }
 
