@@ -121,11 +121,15 @@ public sealed class WaypointPolicy(PolicyOptions options)
     /// <summary>
     /// The reverse check's findings (spec section 7). The change under admission causes them by construction, so
     /// on UPDATE they keep their verdict (no <see cref="ChangeDetector"/>): a deny when <see cref="PolicyOptions.ReverseCheck"/>
-    /// says so and the enforcement mode is Deny, else a warning.
+    /// says so and the enforcement mode is Deny, else a warning. A Gateway or GatewayClass a controller owns only
+    /// warns, as every controller-made object does (spec section 2): a refusal would have its controller retry
+    /// forever, and nobody who could fix the consumers reads it.
     /// </summary>
     private void AddReverse(Subject? subject, Subject? oldSubject, IClusterView view, ref List<Finding>? denials, ref List<Finding>? warnings)
     {
-        var verdict = options.ReverseCheck == ReverseCheckMode.Deny && options.Enforcement == EnforcementMode.Deny ? Verdict.Deny : Verdict.Warn;
+        var mayDeny = options.ReverseCheck == ReverseCheckMode.Deny && options.Enforcement == EnforcementMode.Deny
+                      && !IsControllerOwned(subject) && !IsControllerOwned(oldSubject);
+        var verdict = mayDeny ? Verdict.Deny : Verdict.Warn;
         foreach (var finding in ReverseCheck.Findings(this, subject, oldSubject, view, verdict) ?? [])
         {
             if (finding.Verdict == Verdict.Deny)
@@ -214,6 +218,9 @@ public sealed class WaypointPolicy(PolicyOptions options)
     }
 
     private static bool IsControllerMade(Subject subject) => subject is EnrollingSubject { MadeByController: true };
+
+    private static bool IsControllerOwned(Subject? subject) =>
+        subject is GatewaySubject { MadeByController: true } or GatewayClassSubject { MadeByController: true };
 
     /// <summary>
     /// The <c>istio.io/waypoint-for</c> value to add to a waypoint Gateway that has none, or null. A Gateway

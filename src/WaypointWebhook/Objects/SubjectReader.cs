@@ -43,8 +43,8 @@ public static class SubjectReader
                 new EnrollmentLabels(Labels(obj.Spec?.Metadata?.Labels), HandledKinds.WorkloadGroupLabels, Labels(obj.Spec?.Template?.Labels), HandledKinds.WorkloadGroupTemplateLabels),
                 TrafficNeed.Workload),
             SubjectKind.ServiceEntry => ServiceEntry(reference, labels, obj.Spec?.Endpoints),
-            SubjectKind.Gateway => new GatewaySubject(ToGateway(obj, ns ?? "default")),
-            SubjectKind.GatewayClass => new GatewayClassSubject(ToGatewayClass(obj)),
+            SubjectKind.Gateway => new GatewaySubject(ToGateway(obj, ns ?? "default"), IsMadeByController(kind, meta)),
+            SubjectKind.GatewayClass => new GatewayClassSubject(ToGatewayClass(obj), IsMadeByController(kind, meta)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind.Subject, "unhandled subject kind"),
         };
 

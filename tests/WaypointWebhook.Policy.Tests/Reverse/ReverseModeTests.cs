@@ -47,6 +47,19 @@ public sealed class ReverseModeTests
     }
 
     [Fact]
+    public void Deny_mode_only_warns_when_a_controller_owns_the_gateway()
+    {
+        // Spec section 2: what a controller writes only warns; denying it would have the controller retry forever.
+        var owned = Denying.Review(Operation.Update, new GatewaySubject(After, MadeByController: true), new GatewaySubject(Before, MadeByController: true), WithPods());
+        var deleted = Denying.Review(Operation.Delete, null, new GatewaySubject(Before, MadeByController: true), WithPods());
+
+        Assert.True(owned.Allowed);
+        Assert.Equal(["R1 UnsupportedTrafficType Warn metadata.labels[istio.io/waypoint-for]"], owned.Warnings.Summarize());
+        Assert.True(deleted.Allowed);
+        Assert.Equal(["R1 WaypointIsNotReady Warn metadata"], deleted.Warnings.Summarize());
+    }
+
+    [Fact]
     public void Deny_mode_lets_through_a_change_that_unbinds_nothing()
     {
         Assert.Same(PolicyDecision.Allow, Denying.Review(Operation.Update, Gateway(Before with { Labels = new Dictionary<string, string> { ["istio.io/waypoint-for"] = "all", ["x"] = "y" } }), Gateway(Before), WithPods()));

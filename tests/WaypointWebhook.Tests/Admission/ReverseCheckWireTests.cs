@@ -61,6 +61,22 @@ public sealed class ReverseCheckWireTests
     }
 
     [Fact]
+    public void Deny_mode_only_warns_for_a_gateway_a_controller_owns()
+    {
+        var after = ConsumerCluster.Waypoint("service");
+        var before = ConsumerCluster.Waypoint("all");
+        foreach (var gateway in new[] { after, before })
+        {
+            gateway["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "example.com/v1", ["kind"] = "Mesh", ["name"] = "m", ["uid"] = "u-1", ["controller"] = true });
+        }
+
+        var response = ResponseOf(Handle(GatewayReview("UPDATE", after, before), new PolicyOptions { ReverseCheck = ReverseCheckMode.Deny }));
+
+        Assert.True((bool)response["allowed"]!);
+        Assert.Equal([ExpectedNarrowing], Warnings(response));
+    }
+
+    [Fact]
     public void Deny_mode_under_enforcement_warn_only_warns()
     {
         var options = new PolicyOptions { ReverseCheck = ReverseCheckMode.Deny, Enforcement = EnforcementMode.Warn };
